@@ -59,25 +59,9 @@ module dense_pe #(
         .wb_en(1'b0), .wb_payload({DEPTH*PW{1'b0}}), .pop({{(CW-1){1'b0}}, step})
     );
 
-    reg          op_valid, op_last;
-    reg [VW-1:0] op_a, op_b;
-    always @(posedge clk) begin
-        if (rst) begin
-            op_valid <= 1'b0;
-            op_last  <= 1'b0;
-            op_a     <= {VW{1'b0}};
-            op_b     <= {VW{1'b0}};
-        end else if (enable) begin
-            op_valid <= step;
-            op_last  <= step && win_last[0];
-            op_a     <= win_payload[VW +: VW];
-            op_b     <= win_payload[0 +: VW];
-        end
-    end
-
     tdash_mac #(.N(N), .DW(DW), .ACC_W(ACC_W)) mac (
         .clk(clk), .rst(rst), .enable(enable),
-        .op_valid(op_valid), .op_last(op_last), .op_a(op_a), .op_b(op_b),
+        .in_valid(step), .in_last(win_last[0]), .in_a(win_payload[VW +: VW]), .in_b(win_payload[0 +: VW]),
         .out_valid(out_valid), .out_data(out_data)
     );
 endmodule

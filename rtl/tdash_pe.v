@@ -151,26 +151,10 @@ module tdash_pe #(
     tdash_operand_mux #(.N(N), .DEPTH(DEPTH), .DW(DW)) mux_b (
         .window(win_b), .ms(ms), .valid(ms_valid), .operand(sel_b));
 
-    // ---- operand registers (the multipliers' inputs), then the MAC stage
-    reg          op_valid, op_last;
-    reg [VW-1:0] op_a, op_b;
-    always @(posedge clk) begin
-        if (rst) begin
-            op_valid <= 1'b0;
-            op_last  <= 1'b0;
-            op_a     <= {VW{1'b0}};
-            op_b     <= {VW{1'b0}};
-        end else if (enable) begin
-            op_valid <= step;
-            op_last  <= job_end;
-            op_a     <= sel_a;
-            op_b     <= sel_b;
-        end
-    end
-
+    // ---- operand registers, multipliers, adder tree, accumulator
     tdash_mac #(.N(N), .DW(DW), .ACC_W(ACC_W)) mac (
         .clk(clk), .rst(rst), .enable(enable),
-        .op_valid(op_valid), .op_last(op_last), .op_a(op_a), .op_b(op_b),
+        .in_valid(step), .in_last(job_end), .in_a(sel_a), .in_b(sel_b),
         .out_valid(out_valid), .out_data(out_data)
     );
 endmodule

@@ -16,9 +16,11 @@ import numpy as np
 from cocotb.clock import Clock
 from cocotb.triggers import FallingEdge
 
+import cocotb
+
 from model import pe as PE
 from tb.common.bus import pack_values
-from tb.common.runner import SIM_BUILD, dut_params
+from tb.common.runner import SIM_BUILD, dut_params, seeded_rng
 from tb.common.stream import Sink, Source, reset, run_cycles
 from tb.common.tensors import extreme_jobs, random_jobs, sparse_ints
 
@@ -216,3 +218,36 @@ def speedup_table(depths) -> str:
 
 
 P_DEPTH_FOR_DENSE = 3  # dense cycles do not depend on the beat size; DEPTH 3 is the reference
+
+
+def cocotb_tests(kind: str, module: str, jobs: int) -> dict:
+    """The PE cocotb tests for one DUT kind, named as if defined in ``module``:
+    ``globals().update(cocotb_tests(KIND, __name__, JOBS))`` in the testbench file."""
+
+    async def random_jobs_exact_test(dut):
+        await random_jobs_exact(dut, kind, seeded_rng(dut, "random_jobs_exact"), jobs)
+
+    async def random_jobs_stalls_test(dut):
+        await random_jobs_stalls(dut, kind, seeded_rng(dut, "random_jobs_stalls"), jobs // 3)
+
+    async def extremes_test(dut):
+        await extremes(dut, kind, seeded_rng(dut, "extremes"))
+
+    async def reset_mid_job_test(dut):
+        await reset_mid_job(dut, kind, seeded_rng(dut, "reset_mid_job"))
+
+    async def sparsity_sweep_test(dut):
+        await sparsity_sweep(dut, kind)
+
+    tests = {}
+    for func in (random_jobs_exact_test, random_jobs_stalls_test, extremes_test, reset_mid_job_test,
+                 sparsity_sweep_test):
+        name = func.__name__.removesuffix("_test")
+        func.__name__ = func.__qualname__ = name
+        func.__module__ = module
+        tests[name] = cocotb.test()(func)
+    return tests
+
+
+REGRESSION_TESTS = ["random_jobs_exact", "random_jobs_stalls", "extremes", "reset_mid_job"]
+"""What make test runs per parameter set; sparsity_sweep runs once, in test_pe_vs_dense_table."""

@@ -8,41 +8,17 @@ Run one block with ``make sim MODULE=pe`` (SEED=n to replay, WAVES=1 for FST).
 
 import os
 
-import cocotb
 import pytest
 
 from model import params as P
 from tb.common import pe_bench as B
-from tb.common.runner import ROOT, run_block, seeded_rng
+from tb.common.runner import ROOT, run_block
 
 KIND = "tdash"
 JOBS = int(os.environ.get("TDASH_JOBS", "300"))
 
 
-@cocotb.test()
-async def random_jobs_exact(dut):
-    await B.random_jobs_exact(dut, KIND, seeded_rng(dut, "random_jobs_exact"), JOBS)
-
-
-@cocotb.test()
-async def random_jobs_stalls(dut):
-    await B.random_jobs_stalls(dut, KIND, seeded_rng(dut, "random_jobs_stalls"), JOBS // 3)
-
-
-@cocotb.test()
-async def extremes(dut):
-    await B.extremes(dut, KIND, seeded_rng(dut, "extremes"))
-
-
-@cocotb.test()
-async def reset_mid_job(dut):
-    await B.reset_mid_job(dut, KIND, seeded_rng(dut, "reset_mid_job"))
-
-
-@cocotb.test()
-async def sparsity_sweep(dut):
-    await B.sparsity_sweep(dut, KIND)
-
+globals().update(B.cocotb_tests(KIND, __name__, JOBS))
 
 SOURCES = ["tdash_pe.v", "tdash_stage_queue.v", "tdash_scheduler.v", "tdash_prio_enc.v",
            "tdash_operand_mux.v", "tdash_mac.v"]
@@ -55,7 +31,7 @@ def run_pe(params, testcase=None):
 
 @pytest.mark.parametrize("params", PARAM_SETS, ids=lambda p: f"N{p['N']}_DEPTH{p['DEPTH']}")
 def test_pe(params):
-    run_pe(params, ["random_jobs_exact", "random_jobs_stalls", "extremes", "reset_mid_job"])
+    run_pe(params, B.REGRESSION_TESTS)
 
 
 def test_pe_vs_dense_table():
