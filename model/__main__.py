@@ -3,6 +3,7 @@
 Commands:
   speedup   speedup = R / scheduler steps vs uniform random sparsity (paper Fig 19/20)
   bench     throughput of the vectorised scheduler model (scheduler steps per second)
+  tile-study  tile speedup vs PE rows and columns, uniform and clustered sparsity (Fig 17/18)
 
 Bad arguments end with a one-line error and exit status 2, never a traceback.
 """
@@ -17,6 +18,7 @@ import numpy as np
 
 from . import params as P
 from . import scheduler as S
+from . import tile as T
 
 
 def _sparsity(text: str) -> float:
@@ -102,6 +104,66 @@ def cmd_bench(args) -> None:
         print(f"  depth {depth}: {steps} steps, best of {args.repeat}: {best:,.0f} scheduler steps/s")
 
 
+def cmd_tile_study(args) -> None:
+    """Speedup vs PE rows (COLS fixed) and vs columns (ROWS fixed), table and PNG."""
+    from pathlib import Path
+
+    rng = np.random.default_rng(args.seed)
+    patterns = ("uniform", "clustered")
+    for p in patterns:  # validate before the long part
+        T.b_stream_flags(rng, 1, 1, 1, args.lanes, args.sparsity, p)
+    rows_axis = list(range(1, args.max_rows + 1))
+    cols_axis = list(range(4, args.max_cols + 1, 4))
+    total = len(patterns) * (len(rows_axis) + 1)
+    done = 0
+    by_rows, by_cols = {}, {}
+    for p in patterns:
+        by_rows[p] = []
+        for rows in rows_axis:
+            by_rows[p].append(T.geometry_speedup(rng, rows, args.sparsity, p, args.depth, args.tiles,
+                                                 args.rows, args.lanes))
+            done += 1
+            _progress(done, total, "tile study")
+        # Only B is scheduled and every column follows its row's MS: the step count of a tile
+        # does not depend on COLS, so the ROWS=4 measurement holds for every column count.
+        at4 = (by_rows[p][rows_axis.index(4)] if 4 in rows_axis else
+               T.geometry_speedup(rng, 4, args.sparsity, p, args.depth, args.tiles, args.rows, args.lanes))
+        by_cols[p] = [at4] * len(cols_axis)
+        done += 1
+        _progress(done, total, "tile study")
+
+    print(f"Tile speedup over the dense tile, B sparsity {args.sparsity}, depth {args.depth}, "
+          f"{args.tiles} jobs x {args.rows} rows x {args.lanes} lanes per point, seed {args.seed}\n")
+    print("| PE rows (4 columns) | uniform | clustered |\n|---|---|---|")
+    for i, rows in enumerate(rows_axis):
+        print(f"| {rows} | {by_rows['uniform'][i]:.3f} | {by_rows['clustered'][i]:.3f} |")
+    print("\n| PE columns (4 rows) | uniform | clustered |\n|---|---|---|")
+    for i, cols in enumerate(cols_axis):
+        print(f"| {cols} | {by_cols['uniform'][i]:.3f} | {by_cols['clustered'][i]:.3f} |")
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+    for p, style in zip(patterns, ("o-", "s--")):
+        ax1.plot(rows_axis, by_rows[p], style, label=f"{p} sparsity (model)")
+        ax2.plot(cols_axis, by_cols[p], style, label=f"{p} sparsity (model)")
+    ax1.plot([1, 16], [2.1, 1.72], "k^", label="paper Fig 17 (traces, avg)")
+    ax1.set(xlabel="PE rows per tile (4 columns)", ylabel="speedup over dense tile",
+            title="Speedup vs PE rows (cf. Fig 17)")
+    ax2.set(xlabel="PE columns per tile (4 rows)", title="Speedup vs PE columns (cf. Fig 18)")
+    for ax in (ax1, ax2):
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(f"TensorDash tile geometry, B sparsity {args.sparsity}, depth {args.depth}")
+    fig.tight_layout()
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=110)
+    print(f"\nplot: {out}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m model", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -126,6 +188,18 @@ def build_parser() -> argparse.ArgumentParser:
     bp.add_argument("--repeat", type=_positive, default=3)
     bp.add_argument("--seed", type=int, default=1)
     bp.set_defaults(func=cmd_bench)
+
+    tp = sub.add_parser("tile-study", help="tile speedup vs PE rows / columns (Fig 17/18)")
+    tp.add_argument("--sparsity", type=_sparsity, default=0.6, help="mean B sparsity (default 0.6)")
+    tp.add_argument("--depth", type=int, choices=P.DEPTHS, default=P.DEFAULT_DEPTH)
+    tp.add_argument("--max-rows", type=_positive, default=16, help="PE rows 1..this (default 16)")
+    tp.add_argument("--max-cols", type=_positive, default=16, help="PE columns 4..this, step 4 (default 16)")
+    tp.add_argument("--tiles", type=_positive, default=256, help="jobs per point (default 256)")
+    tp.add_argument("--rows", type=_positive, default=256, help="rows per job (default 256)")
+    tp.add_argument("--lanes", type=_lanes, default=P.LANES)
+    tp.add_argument("--seed", type=int, default=1)
+    tp.add_argument("--out", default="reports/tile_study.png", help="PNG path (default reports/tile_study.png)")
+    tp.set_defaults(func=cmd_tile_study)
     return parser
 
 

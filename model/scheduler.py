@@ -294,15 +294,20 @@ def count_steps(eff: np.ndarray, depth: int = DEFAULT_DEPTH) -> int:
     return steps
 
 
-def count_steps_batch(eff: np.ndarray, depth: int = DEFAULT_DEPTH) -> np.ndarray:
-    """:func:`count_steps` for S independent streams at once: (S, R, n) bool -> (S,) steps.
+def count_steps_batch(eff: np.ndarray, depth: int = DEFAULT_DEPTH, group: int = 1) -> np.ndarray:
+    """:func:`count_steps` for S streams at once: (S, R, n) bool -> (S,) steps.
 
-    Every stream advances on its own; the loop runs until the slowest is done (finished
-    streams keep stepping on empty windows, which is cheap and not counted).
+    With ``group`` = 1 every stream advances on its own. With ``group`` = g, consecutive runs
+    of g streams advance in lockstep -- the PE rows of a tile sharing the A staging buffers
+    (§3.3, see model/tile.py): their common window moves by the smallest AS among them.
+    The loop runs until the slowest stream is done (finished streams keep stepping on empty
+    windows, which is cheap and not counted).
     """
     eff = _check_eff(eff, 3, "eff")
     n_streams, n_rows, n = eff.shape
     check_params(depth, n)
+    if isinstance(group, bool) or not isinstance(group, (int, np.integer)) or group < 1 or n_streams % group:
+        raise ValueError(f"group must be a positive integer dividing the {n_streams} streams, got {group!r}")
     if n_rows == 0 or n_streams == 0:
         return np.zeros(n_streams, dtype=np.int64)
     dt = _dtype_for(n)
@@ -324,6 +329,8 @@ def count_steps_batch(eff: np.ndarray, depth: int = DEFAULT_DEPTH) -> np.ndarray
         _step_bitparallel(window, depth, n, level_pending.__getitem__)
         z_after = np.stack(window, axis=1)
         as_rows = _leading_empty_batch(z_after)
+        if group > 1:  # lockstep: the group waits for its slowest member
+            as_rows = np.repeat(as_rows.reshape(-1, group).min(axis=1), group)
         head = np.minimum(head + as_rows, n_rows)  # clamp: finished streams stay finished
         for k in range(depth):
             # New row k is old row k+AS while that is inside the window, else a fresh row.

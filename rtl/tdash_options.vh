@@ -34,9 +34,9 @@ function integer opt_off(input integer k);
     end
 endfunction
 
-// Position (row * N + lane) in the DEPTH x N window that lane `lane` reads with option k.
-function integer src_pos(input integer lane, input integer k);
+// Position (row * N + lane) in the DEPTH x N window that lane `lane_i` reads with option k.
+function integer src_pos(input integer lane_i, input integer k);
     begin
-        src_pos = opt_row(k) * N + ((lane + opt_off(k) + N) % N);
+        src_pos = opt_row(k) * N + ((lane_i + opt_off(k) + N) % N);
     end
 endfunction

@@ -102,32 +102,24 @@ module tdash_pe #(
     );
 
     // ---- the window, cut after the current job's last row
-    reg [RW-1:0] job_rows;   // rows of the current job in the window (DEPTH if it goes on)
-    reg          has_last;   // the job's last row is in the window
-    integer r;
-    always @* begin
-        job_rows = DEPTH[RW-1:0];
-        has_last = 1'b0;
-        for (r = DEPTH - 1; r >= 0; r = r - 1)
-            if (win_present[r] && win_last[r]) begin
-                job_rows = r[RW-1:0] + 1'b1;
-                has_last = 1'b1;
-            end
-    end
-    wire complete = win_present[DEPTH-1] || has_last;
+    wire [DEPTH-1:0] mine;      // row k belongs to the current job
+    wire             job_end;
+    wire [RW-1:0]    as_rows;
+    tdash_window_ctrl #(.DEPTH(DEPTH)) ctrl (
+        .win_present(win_present), .win_last(win_last), .as_rows(as_rows), .enable(enable),
+        .mine(mine), .step(step), .adv(adv), .job_end(job_end)
+    );
 
     wire [DEPTH*N-1:0]  z_win, z_after;
     wire [DEPTH*VW-1:0] win_a, win_b;
     generate
         for (k = 0; k < DEPTH; k = k + 1) begin : win_row
-            localparam [RW-1:0] K = k;
             wire [N-1:0]  pend = win_payload[k*PW + 2*VW +: N];
-            wire          mine = (K < job_rows);       // row belongs to the current job
             assign win_a[k*VW +: VW] = win_payload[k*PW + VW +: VW];
             assign win_b[k*VW +: VW] = win_payload[k*PW +: VW];
-            assign z_win[k*N +: N]   = mine ? pend : {N{1'b0}};
+            assign z_win[k*N +: N]   = mine[k] ? pend : {N{1'b0}};
             // Write back what is still pending; rows of the next job keep their Z.
-            assign wb_payload[k*PW +: PW] = {mine ? z_after[k*N +: N] : pend,
+            assign wb_payload[k*PW +: PW] = {mine[k] ? z_after[k*N +: N] : pend,
                                              win_payload[k*PW +: 2*VW]};
         end
     endgenerate
@@ -135,15 +127,9 @@ module tdash_pe #(
     // ---- scheduler and operand muxes
     wire [3*N-1:0] ms;
     wire [N-1:0]   ms_valid;
-    wire [RW-1:0]  as_rows;
     tdash_scheduler #(.N(N), .DEPTH(DEPTH)) sched (
         .z(z_win), .ms(ms), .ms_valid(ms_valid), .z_after(z_after), .as_rows(as_rows)
     );
-
-    assign step = complete && enable;
-    // Advance by AS, but never past the job's last row (AS counts the masked rows as empty).
-    assign adv  = !step ? {RW{1'b0}} : (as_rows < job_rows) ? as_rows : job_rows;
-    wire job_end = step && has_last && (as_rows >= job_rows);
 
     wire [VW-1:0] sel_a, sel_b;
     tdash_operand_mux #(.N(N), .DEPTH(DEPTH), .DW(DW)) mux_a (

@@ -14,14 +14,13 @@ from pathlib import Path
 
 import numpy as np
 from cocotb.clock import Clock
-from cocotb.triggers import FallingEdge
 
 import cocotb
 
 from model import pe as PE
 from tb.common.bus import pack_values
 from tb.common.runner import SIM_BUILD, dut_params, seeded_rng
-from tb.common.stream import Sink, Source, reset, run_cycles
+from tb.common.stream import Sink, Source, reset, run_cycles, stream_through
 from tb.common.tensors import extreme_jobs, random_jobs, sparse_ints
 
 KINDS = ("tdash", "dense")
@@ -79,20 +78,8 @@ class PeHarness:
     async def run(self, jobs, rng=None, bubble=0.0, stall=0.0):
         """Stream ``jobs`` through the DUT; returns (results, result cycles relative to the
         first accepted beat, cycles simulated)."""
-        src = Source(self.dut, self.dut.in_valid, self.dut.in_ready, self.encode(jobs), self._apply, rng, bubble)
-        sink = Sink(self.dut, self.dut.out_valid, self.dut.out_ready,
-                    lambda: self.dut.out_data.value.to_signed(), rng, stall)
-
-        budget = int(sum(j.rows for j in jobs) * (1 + 4 * bubble) / max(1e-3, 1 - stall)) + 1000
-        cycles = await run_cycles(
-            self.dut, [src, sink], lambda: len(sink.items) >= len(jobs) and src.done, budget,
-            lambda: f"{len(sink.items)} of {len(jobs)} results out, {src.index} of {len(src.items)} beats accepted")
-        # Keep accepting for a few cycles: a duplicated result would show up here.
-        for _ in range(8):
-            await FallingEdge(self.dut.clk)
-            sink.tick(-1)
-        first = src.accepted_cycles[0]
-        return sink.items, [c - first for c in sink.cycles], cycles
+        return await stream_through(self.dut, self.encode(jobs), self._apply,
+                                    lambda: self.dut.out_data.value.to_signed(), len(jobs), rng, bubble, stall)
 
     def check(self, jobs, results, cycles, exact_cycles: bool, label: str) -> None:
         assert len(results) == len(jobs), (

@@ -92,3 +92,25 @@ async def run_cycles(dut, agents, until, max_cycles: int, status=lambda: "") -> 
             agent.tick(cycle)
         cycle += 1
     return cycle
+
+
+async def stream_through(dut, beats, apply, read, n_results: int, rng=None, bubble=0.0, stall=0.0):
+    """Drive pre-encoded ``beats`` into dut.in_valid/in_ready with ``apply`` and collect
+    ``n_results`` items from dut.out_valid/out_ready with ``read``; then keep accepting for a
+    few cycles so that an extra (duplicated) result would be caught.
+
+    Returns (results, result cycles counted from the cycle the first beat was accepted,
+    cycles simulated). The cycle budget scales with the stall probabilities; running out of
+    it fails with what was received so far.
+    """
+    src = Source(dut, dut.in_valid, dut.in_ready, beats, apply, rng, bubble)
+    sink = Sink(dut, dut.out_valid, dut.out_ready, read, rng, stall)
+    budget = int(4 * len(src.items) * (1 + 4 * bubble) / max(1e-3, 1 - stall)) + 1000
+    cycles = await run_cycles(
+        dut, [src, sink], lambda: len(sink.items) >= n_results and src.done, budget,
+        lambda: f"{len(sink.items)} of {n_results} results out, {src.index} of {len(src.items)} beats accepted")
+    for _ in range(8):
+        await FallingEdge(dut.clk)
+        sink.tick(-1)
+    first = src.accepted_cycles[0]
+    return sink.items, [c - first for c in sink.cycles], cycles
