@@ -27,7 +27,17 @@ def test_bench_reports_a_rate(capsys):
     assert "scheduler steps/s" in capsys.readouterr().out
 
 
+def test_tile_study_writes_table_and_plot(tmp_path, capsys):
+    out = tmp_path / "study.png"
+    assert main(["tile-study", "--max-rows", "4", "--max-cols", "8", "--tiles", "4", "--rows", "30",
+                 "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "| 4 |" in text and "| 8 |" in text and out.stat().st_size > 10_000
+
+
 @pytest.mark.parametrize("args, message", [
+    (["tile-study", "--sparsity", "0.95"], "clustered sparsity must be in"),
+    (["tile-study", "--depth", "5"], "invalid choice: 5"),
     (["speedup", "--sparsity", "1.5"], "sparsity must be in [0, 1]"),
     (["speedup", "--sparsity", "abc"], "sparsity must be a number"),
     (["speedup", "--depth", "4"], "invalid choice: 4"),
