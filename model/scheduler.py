@@ -22,7 +22,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .params import DEFAULT_DEPTH, DEPTHS, LANES, MAX_LANES, MIN_LANES
+from .params import DEFAULT_DEPTH, LANES, MAX_LANES, MIN_LANES
 
 # Movement options per lane i, in priority order, as (rows ahead, lane offset); the lane
 # offset wraps mod n (the lanes form a ring, §3.1). The index in the tuple is the MS code.

