@@ -27,6 +27,7 @@ SWEEP_SPARSITIES = [round(0.1 * i, 1) for i in range(10)]
 SWEEP_SIDES = {"one side (B)": PE.MODE_B_ONLY, "both sides": PE.MODE_BOTH}
 SWEEP_SEED = 2020          # fixed, so both PEs see the very same jobs
 SWEEP_JOBS, SWEEP_ROWS = 4, 256
+DENSE_SWEEP_DEPTH = 3      # dense cycles do not depend on the beat size; one dense run serves all
 
 
 class PeHarness:
@@ -178,7 +179,7 @@ async def sparsity_sweep(dut, kind):
 def speedup_table(depths) -> str:
     """Markdown table from the sweep files: cycles(TensorDash PE) / cycles(dense PE), RTL
     next to the model, for every (side, sparsity); fails if RTL and model differ anywhere."""
-    dense = json.loads(sweep_file("dense", P_DEPTH_FOR_DENSE).read_text())
+    dense = json.loads(sweep_file("dense", DENSE_SWEEP_DEPTH).read_text())
     lines = [f"Sweep: per point {SWEEP_JOBS} jobs x {SWEEP_ROWS} rows x 16 lanes, 16-bit ints, seed {SWEEP_SEED}. "
              "Cycles = first beat accepted to last result presented, no bubbles, no back-pressure.", ""]
     for depth in depths:
@@ -196,8 +197,6 @@ def speedup_table(depths) -> str:
         lines.append("")
     return "\n".join(lines)
 
-
-P_DEPTH_FOR_DENSE = 3  # dense cycles do not depend on the beat size; DEPTH 3 is the reference
 
 
 def cocotb_tests(kind: str, module: str, jobs: int) -> dict:

@@ -38,7 +38,7 @@ def test_pe_vs_dense_table():
     """Run the fixed sweep on both RTL PEs; cycles must equal the model's; write the table."""
     from tb.dense_pe.test_dense_pe import run_dense
 
-    run_dense({"N": P.LANES, "DEPTH": B.P_DEPTH_FOR_DENSE}, "sparsity_sweep")
+    run_dense({"N": P.LANES, "DEPTH": B.DENSE_SWEEP_DEPTH}, "sparsity_sweep")
     for params in PARAM_SETS:
         run_pe(params, "sparsity_sweep")
     table = B.speedup_table([p["DEPTH"] for p in PARAM_SETS])
