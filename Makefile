@@ -33,10 +33,18 @@ $(STAMP): requirements.txt
 sim: $(STAMP)
 	@if [ -z "$(MODULE)" ]; then echo "error: give a block, e.g. make sim MODULE=scheduler (blocks: $(BLOCKS))" >&2; exit 2; fi
 	@if [ ! -f "tb/$(MODULE)/test_$(MODULE).py" ]; then echo "error: unknown MODULE '$(MODULE)' (blocks: $(BLOCKS))" >&2; exit 2; fi
+	@# Verilator's FST writer (WAVES=1) compiles against lz4 and zlib headers.
+	@if [ "$(WAVES)" = "1" ] && { [ ! -f /usr/include/lz4.h ] || [ ! -f /usr/include/zlib.h ]; }; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "== WAVES=1: installing liblz4-dev and zlib1g-dev for the FST writer"; \
+	    apt-get update -qq && apt-get install -y -qq liblz4-dev zlib1g-dev >/dev/null; \
+	  else echo "error: WAVES=1 needs the lz4 and zlib headers: install liblz4-dev and zlib1g-dev" >&2; exit 2; fi; \
+	fi
 	$(SIMENV) SEED="$(SEED)" WAVES="$(WAVES)" $(VPY) -m pytest -v -s tb/$(MODULE)/test_$(MODULE).py
 
 test: lint $(STAMP)
-	$(SIMENV) $(VPY) -m pytest -n $(JOBS) model/tests tb
+	@mkdir -p reports
+	$(SIMENV) $(VPY) -m pytest -n $(JOBS) --junitxml=reports/junit.xml model/tests tb
 
 lint: $(STAMP)
 	@$(SIMENV) for top in $(RTL_TOPS); do \
