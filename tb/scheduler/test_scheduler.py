@@ -160,4 +160,4 @@ PARAM_SETS = [{"N": P.LANES, "DEPTH": d} for d in P.DEPTHS] + [
 @pytest.mark.parametrize("params", PARAM_SETS, ids=lambda p: f"N{p['N']}_DEPTH{p['DEPTH']}")
 def test_scheduler(params):
     run_block("scheduler", "tdash_scheduler", params,
-              ["tdash_scheduler.v", "tdash_prio_enc.v"], "tb.scheduler.test_scheduler")
+              ["tdash_scheduler.v", "tdash_prio_enc.v", "tdash_as_count.v"], "tb.scheduler.test_scheduler")

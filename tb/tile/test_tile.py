@@ -132,7 +132,7 @@ async def sparsity_half(dut):
 
 GEOMETRIES = [(1, 1), (1, 4), (4, 1), (2, 2), (4, 4)]
 SOURCES = ["tdash_tile.v", "tdash_stage_queue.v", "tdash_window_ctrl.v", "tdash_scheduler.v",
-           "tdash_prio_enc.v", "tdash_operand_mux.v", "tdash_mac.v"]
+           "tdash_prio_enc.v", "tdash_operand_mux.v", "tdash_mac.v", "tdash_nonzero.v", "tdash_as_count.v"]
 
 
 @pytest.mark.parametrize("geometry", GEOMETRIES, ids=lambda g: f"{g[0]}x{g[1]}")
