@@ -38,7 +38,9 @@ module tdash_scheduler #(
 
     `include "tdash_options.vh"
 
-    // Lanes of level lv, and the m-th of them.
+    // Lanes of level lv, and the m-th of them. Constant functions, evaluated only at
+    // elaboration (generate bounds and indices): excluded from coverage.
+    // verilator coverage_off
     function integer level_size(input integer lv);
         begin
             level_size = (lv < 5) ? ((lv < FULL) ? (FULL / 5) : 0) : 1;
@@ -50,6 +52,7 @@ module tdash_scheduler #(
             level_lane = (lv < 5) ? (lv + 5 * m) : (FULL + lv - 5);
         end
     endfunction
+    // verilator coverage_on
 
     genvar lv, m, k;
     generate
