@@ -204,6 +204,49 @@ def schedule_batch(z: np.ndarray, depth: int = DEFAULT_DEPTH, n: int = LANES):
     return ms, z_after, _leading_empty_batch(z_after)
 
 
+def _blocked_bitparallel(window: list, depth: int, n: int, pending_of=lambda m: m) -> list:
+    """Per level, whether a lane of it lost its preferred pair to an earlier level (bool on
+    ints, bool arrays on numpy rows). ``window`` is consumed like in _step_bitparallel."""
+    level_masks, opts, full = _tables(depth, n)
+    original = list(window)
+    out = []
+    for level_mask in level_masks:
+        pending = pending_of(level_mask)       # choosing on the level's input
+        pending_orig = pending_of(level_mask)  # as if no earlier level existed
+        lost = 0
+        for row, shift in opts:
+            take = _rot_down(window[row], shift, n, full) & pending
+            take_orig = _rot_down(original[row], shift, n, full) & pending_orig
+            pending = pending & ~take
+            pending_orig = pending_orig & ~take_orig
+            window[row] = window[row] & ~_rot_up(take, shift, n, full)
+            # The level input only ever lost bits, so a lane's choice can only move later:
+            # preferring a pair it no longer sees is exactly "blocked by an earlier level".
+            lost = lost | (take_orig & ~take)
+        out.append(lost != 0)
+    return out
+
+
+def blocked_levels(z, depth: int = DEFAULT_DEPTH, n: int = LANES):
+    """Which levels did not get a pair they prefer in the step's input window because an
+    earlier level took it first (the AND gates of Fig 10 at work). Level 0 sees the whole
+    window and is never blocked.
+
+    ``z`` is one window (``depth`` row masks; returns a list of L bools) or an (S, depth)
+    array (returns an (S, L) bool array). Observability for the testbenches' functional
+    coverage; it changes no scheduling result.
+    """
+    check_params(depth, n)
+    if isinstance(z, np.ndarray) and z.ndim == 2:
+        if z.shape[1] != depth:
+            raise ValueError(f"z must have shape (S, {depth}), got {z.shape}")
+        dt = _dtype_for(n)
+        window = [z[:, k].astype(dt) for k in range(depth)]
+        lost = _blocked_bitparallel(window, depth, n, lambda m: np.full(z.shape[0], m, dtype=dt))
+        return np.stack(lost, axis=1)
+    return _blocked_bitparallel(_check_window(z, depth, n), depth, n)
+
+
 def _leading_empty_batch(z_after: np.ndarray) -> np.ndarray:
     """AS for a (S, depth) stack: count of leading all-zero rows."""
     still_empty = np.ones(z_after.shape[0], dtype=bool)

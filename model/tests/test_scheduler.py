@@ -220,3 +220,31 @@ def test_speedup_tracks_the_paper_fig20():
 def test_bad_arguments_raise_clear_errors(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize("depth,n", [(3, 16), (2, 16), (3, 18)])
+def test_blocked_levels_match_a_lane_by_lane_reading(depth, n):
+    """blocked_levels against a literal reading: a lane of level l is blocked when its first
+    pending option in the original window differs from its first one in the level's input."""
+    rng = np.random.default_rng(7)
+    z = rng.integers(0, 1 << n, size=(400, depth)) & rng.integers(0, 1 << n, size=(400, depth))
+    got = S.blocked_levels(z, depth, n)
+    hits = np.zeros(len(S.levels(n)), dtype=int)
+    for s, rows in enumerate(z.tolist()):
+        window = list(rows)
+        for lv, group in enumerate(S.levels(n)):
+            level_in = list(window)
+            blocked = False
+            for lane in group:
+                first = lambda w: next((k for k in range(len(S.OPTIONS[depth]))
+                                        if (w[S.option_source(lane, k, depth, n)[0]]
+                                            >> S.option_source(lane, k, depth, n)[1]) & 1), None)
+                k_orig, k_now = first(rows), first(level_in)
+                blocked |= k_orig != k_now
+                if k_now is not None:
+                    r, src = S.option_source(lane, k_now, depth, n)
+                    window[r] &= ~(1 << src)
+            assert got[s, lv] == blocked, f"window {s} level {lv}"
+            hits[lv] += blocked
+        assert S.blocked_levels(rows, depth, n) == got[s].tolist()
+    assert not got[:, 0].any() and (hits[1:] > 0).all()
