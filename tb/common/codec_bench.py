@@ -4,15 +4,20 @@ model/compress.py only."""
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 
+from tb.common import fcov
 from tb.common.tensors import sparse_ints
 
 DW = 16
 
 
 def directed_tensors(n: int, group_rows: int) -> dict[str, np.ndarray]:
-    """All zero, all dense, one lane dense, a diagonal; sizes on and off the group grid."""
+    """All zero, all dense, one lane dense, a diagonal; sizes on and off the group grid; and
+    one tensor per sparsity bin of fcov with a full and a partial (5-row) group whose zero
+    counts both fall in that bin, so every group coverage bin closes by construction."""
     rows = 2 * group_rows + 5
     one_lane = np.zeros((rows, n), np.int64)
     one_lane[:, 3] = np.arange(1, rows + 1)
@@ -27,7 +32,28 @@ def directed_tensors(n: int, group_rows: int) -> dict[str, np.ndarray]:
         "extremes": np.where(np.arange(group_rows * n).reshape(group_rows, n) % 3 == 0,
                              -(1 << (DW - 1)), (1 << (DW - 1)) - 1),
         "single value": np.array([7]),
+        **{f"groups at {label}": _groups_in_bin(label, n, group_rows) for label in fcov.SPARSITY_BINS},
     }
+
+
+def _groups_in_bin(label: str, n: int, group_rows: int) -> np.ndarray:
+    rng = np.random.default_rng(zlib.crc32(label.encode()))
+    parts = []
+    for rows in (group_rows, 5):
+        lo, hi = fcov.sparsity_range(label, rows * n)
+        x = sparse_ints(rng, rows * n, 0.0, DW)
+        x[rng.choice(rows * n, size=(lo + hi) // 2, replace=False)] = 0
+        parts.append(x.reshape(rows, n))
+    return np.vstack(parts)
+
+
+def sample_groups(coverage: fcov.GroupCoverage, c) -> None:
+    """Functional coverage of a compressed tensor (model.compress.Compressed, checked equal
+    to the RTL's words or beats before this is called): one sample per group."""
+    bounds = list(c.group_starts) + [c.stored_rows]
+    for start, stop in zip(bounds[:-1], bounds[1:]):
+        dense = int(c.adv[start:stop].sum())
+        coverage.sample(dense, dense * c.n - int(np.count_nonzero(c.values[start:stop])), c.n, c.group_rows)
 
 
 def random_tensors(rng, count: int):

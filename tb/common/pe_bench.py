@@ -18,11 +18,12 @@ import cocotb
 
 from model import pe as PE
 from tb.common.bus import pack_values
+from tb.common.fcov import PeCoverage
 from tb.common.runner import SIM_BUILD, dut_params, seeded_rng
 from tb.common.stream import Sink, Source, reset, run_cycles, start, stream_through
 from tb.common.tensors import extreme_jobs, random_jobs, sparse_ints
 
-KINDS = ("tdash", "dense")
+KINDS = {"tdash": "pe", "dense": "dense_pe"}  # DUT kind -> block name
 SWEEP_SPARSITIES = [round(0.1 * i, 1) for i in range(10)]
 SWEEP_SIDES = {"one side (B)": PE.MODE_B_ONLY, "both sides": PE.MODE_BOTH}
 SWEEP_SEED = 2020          # fixed, so both PEs see the very same jobs
@@ -32,7 +33,7 @@ DENSE_SWEEP_DEPTH = 3      # dense cycles do not depend on the beat size; one de
 
 class PeHarness:
     def __init__(self, dut, kind: str):
-        assert kind in KINDS
+        assert kind in KINDS, kind
         self.dut, self.kind = dut, kind
         p = dut_params()
         self.n, self.depth = p["N"], p["DEPTH"]
@@ -40,6 +41,7 @@ class PeHarness:
         self.acc_w = PE.acc_width(self.dw, self.n, p.get("ROWS_LOG2", PE.ROWS_LOG2))
         width = len(dut.out_data)
         assert width == self.acc_w, f"out_data is {width} bits, the model sizes it {self.acc_w}"
+        self.coverage = PeCoverage(KINDS[kind], self.n, self.depth)
 
     async def start(self) -> None:
         await start(self.dut)
@@ -71,9 +73,19 @@ class PeHarness:
 
     async def run(self, jobs, rng=None, bubble=0.0, stall=0.0):
         """Stream ``jobs`` through the DUT; returns (results, result cycles relative to the
-        first accepted beat, cycles simulated)."""
-        return await stream_through(self.dut, self.encode(jobs), self._apply,
-                                    lambda: self.dut.out_data.value.to_signed(), len(jobs), rng, bubble, stall)
+        first accepted beat, cycles simulated). Every job that came back is sampled into the
+        functional coverage, as stalled if a bubble or back-pressure hit a cycle between
+        its first beat's handshake and its result's."""
+        trace: dict = {}
+        out = await stream_through(self.dut, self.encode(jobs), self._apply,
+                                   lambda: self.dut.out_data.value.to_signed(), len(jobs), rng, bubble, stall,
+                                   trace=trace)
+        stalls = np.array(trace["stalls"], dtype=np.int64)
+        first_beat = np.cumsum([0] + [-(-j.rows // self.depth) for j in jobs])
+        for job, beat, done in zip(jobs, first_beat, trace["results"]):
+            begin = trace["accepted"][beat]
+            self.coverage.sample(job, bool(((stalls >= begin) & (stalls <= done)).any()))
+        return out
 
     def check(self, jobs, results, cycles, exact_cycles: bool, label: str) -> None:
         assert len(results) == len(jobs), (
@@ -92,7 +104,7 @@ class PeHarness:
 async def random_jobs_exact(dut, kind, rng, count: int):
     h = PeHarness(dut, kind)
     await h.start()
-    jobs = random_jobs(rng, count, h.n, h.dw)
+    jobs = random_jobs(rng, count, h.n, h.dw, h.depth)
     results, cycles, sim = await h.run(jobs)
     h.check(jobs, results, cycles, exact_cycles=True, label="no stalls")
     rows = sum(j.rows for j in jobs)
@@ -103,10 +115,13 @@ async def random_jobs_exact(dut, kind, rng, count: int):
 async def random_jobs_stalls(dut, kind, rng, count: int):
     h = PeHarness(dut, kind)
     await h.start()
-    for bubble, stall in ((0.3, 0.0), (0.0, 0.5), (0.4, 0.6)):
-        jobs = random_jobs(rng, count, h.n, h.dw)
+    # Random bubbles and back-pressure, then back-pressure every other cycle: that one stalls
+    # every job (each spans >= 3 cycles), so the "stalled" coverage bins close by construction.
+    every_other = lambda cycle: cycle % 2 == 1  # noqa: E731
+    for bubble, stall in ((0.3, 0.0), (0.0, 0.5), (0.4, 0.6), (0.0, every_other)):
+        jobs = random_jobs(rng, count, h.n, h.dw, h.depth)
         results, cycles, _ = await h.run(jobs, rng, bubble, stall)
-        label = f"bubbles {bubble}, back-pressure {stall}"
+        label = f"bubbles {bubble}, back-pressure {'every other cycle' if callable(stall) else stall}"
         h.check(jobs, results, cycles, exact_cycles=False, label=label)
         # Stalls can only delay a result, never bring it forward.
         ideal = h.expected_cycles(jobs)
@@ -136,7 +151,7 @@ async def reset_mid_job(dut, kind, rng):
     assert not sink.items, "no result may come out of a job cut short"
     await reset(dut)
     assert not dut.out_valid.value, "out_valid must be low after reset"
-    jobs = random_jobs(rng, 30, h.n, h.dw)
+    jobs = random_jobs(rng, 30, h.n, h.dw, h.depth)
     results, cycles, _ = await h.run(jobs)
     h.check(jobs, results, cycles, exact_cycles=True, label="after reset")
     dut._log.info("reset after %d beats of a 200-row job; the next 30 jobs exact and cycle-exact", 20)

@@ -14,11 +14,20 @@ from cocotb.clock import Clock
 from cocotb.triggers import FallingEdge, ReadOnly, RisingEdge
 
 
+def _stalls(rate, rng, cycle: int) -> bool:
+    """A stall pattern is a probability per cycle (drawn from ``rng``) or a function of the
+    cycle number (a deterministic pattern, e.g. every other cycle)."""
+    if callable(rate):
+        return bool(rate(cycle))
+    return bool(rate) and rng.random() < rate
+
+
 class Source:
     """Drives items on a valid/ready input: ``apply(item)`` puts an item's fields on the bus.
 
     ``bubble`` is the probability that the source is idle in a cycle in which it could
-    present a new item (upstream bubbles); 0 gives a source that always has data.
+    present a new item (upstream bubbles), or a function cycle -> idle; 0 gives a source
+    that always has data. ``idle_cycles`` records the cycles it held data back.
     """
 
     def __init__(self, dut, valid, ready, items, apply, rng=None, bubble: float = 0.0):
@@ -29,6 +38,7 @@ class Source:
         self.index = 0          # next item to present
         self.presenting = False
         self.accepted_cycles: list[int] = []
+        self.idle_cycles: list[int] = []
 
     @property
     def done(self) -> bool:
@@ -36,12 +46,14 @@ class Source:
 
     def drive(self, cycle: int) -> None:
         if not self.presenting:
-            if self.index < len(self.items) and not (self.bubble and self.rng.random() < self.bubble):
+            if self.index < len(self.items) and not _stalls(self.bubble, self.rng, cycle):
                 self.apply(self.items[self.index])
                 self.valid.value = 1
                 self.presenting = True
             else:
                 self.valid.value = 0
+                if self.index < len(self.items):
+                    self.idle_cycles.append(cycle)
 
     def sample(self, cycle: int) -> None:
         if self.presenting and self.ready.value:
@@ -53,7 +65,8 @@ class Source:
 class Sink:
     """Accepts items from a valid/ready output; ``read()`` samples the data fields.
 
-    ``stall`` is the probability that ready is low in a cycle (downstream back-pressure).
+    ``stall`` is the probability that ready is low in a cycle (downstream back-pressure), or
+    a function cycle -> ready low. ``blocked_cycles`` records the cycles ready was low.
     """
 
     def __init__(self, dut, valid, ready, read, rng=None, stall: float = 0.0):
@@ -62,10 +75,13 @@ class Sink:
         self.items: list = []
         self.cycles: list[int] = []
         self.ready_now = True
+        self.blocked_cycles: list[int] = []
 
     def drive(self, cycle: int) -> None:
-        self.ready_now = not (self.stall and self.rng.random() < self.stall)
+        self.ready_now = not _stalls(self.stall, self.rng, cycle)
         self.ready.value = int(self.ready_now)
+        if not self.ready_now:
+            self.blocked_cycles.append(cycle)
 
     def sample(self, cycle: int) -> None:
         if self.ready_now and self.valid.value:
@@ -118,7 +134,7 @@ async def tick(dut, agents, cycle: int) -> None:
 
 
 async def stream_through(dut, beats, apply, read, n_results: int, rng=None, bubble=0.0, stall=0.0,
-                         expected_cycles: int | None = None):
+                         expected_cycles: int | None = None, trace: dict | None = None):
     """Drive pre-encoded ``beats`` into dut.in_valid/in_ready with ``apply`` and collect
     ``n_results`` items from dut.out_valid/out_ready with ``read``; then keep accepting for a
     few cycles so that an extra (duplicated) result would be caught.
@@ -126,16 +142,23 @@ async def stream_through(dut, beats, apply, read, n_results: int, rng=None, bubb
     Returns (results, result cycles counted from the cycle the first beat was accepted,
     cycles simulated). The cycle budget is ``expected_cycles`` (the no-stall cycle count, by
     default 4 per beat) scaled up for the stall probabilities; running out of it fails with
-    what was received so far.
+    what was received so far. ``bubble`` and ``stall`` are probabilities or patterns (see
+    :class:`Source`, :class:`Sink`). If ``trace`` is a dict it receives, in absolute cycles,
+    ``accepted`` (each beat's handshake), ``results`` (each result's) and ``stalls`` (every
+    cycle with an upstream bubble or back-pressure), for per-job coverage.
     """
     src = Source(dut, dut.in_valid, dut.in_ready, beats, apply, rng, bubble)
     sink = Sink(dut, dut.out_valid, dut.out_ready, read, rng, stall)
     base = expected_cycles if expected_cycles is not None else 4 * len(src.items)
-    budget = int(base * (1 + 4 * bubble) / max(1e-3, 1 - stall)) + 1000
+    rate = lambda r: 0.5 if callable(r) else r  # noqa: E731 -- patterns: budget as for 50%
+    budget = int(base * (1 + 4 * rate(bubble)) / max(1e-3, 1 - rate(stall))) + 1000
     cycles = await run_cycles(
         dut, [src, sink], lambda: len(sink.items) >= n_results and src.done, budget,
         lambda: f"{len(sink.items)} of {n_results} results out, {src.index} of {len(src.items)} beats accepted")
     for _ in range(8):  # the source, out of items, now holds valid low
         await tick(dut, [src, sink], -1)
     first = src.accepted_cycles[0]
+    if trace is not None:
+        trace.update(accepted=list(src.accepted_cycles), results=list(sink.cycles),
+                     stalls=sorted(set(src.idle_cycles) | set(sink.blocked_cycles)))
     return sink.items, [c - first for c in sink.cycles], cycles

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.pe import MODE_B_ONLY, MODE_BOTH, MODE_DENSE, Job
+from tb.common import fcov
 
 
 def sparse_ints(rng: np.random.Generator, shape, sparsity: float, dw: int) -> np.ndarray:
@@ -26,15 +27,35 @@ def random_job_length(rng: np.random.Generator, max_rows: int) -> int:
     return int(rng.integers(1, max_rows + 1))
 
 
-def random_jobs(rng: np.random.Generator, count: int, n: int, dw: int, max_rows: int = 300,
+def job_in_bin(rng: np.random.Generator, n: int, dw: int, rows: int, sparsity: str, mode: int) -> Job:
+    """A job of ``rows`` rows whose fraction of pairs with a zero operand falls exactly in
+    functional-coverage bin ``sparsity``; the zeros go to A, B or both (chosen per job, or
+    per pair), so B-only jobs see skippable and non-skippable zeros alike."""
+    cells = rows * n
+    lo, hi = fcov.sparsity_range(sparsity, cells)
+    zeros = rng.choice(cells, size=int(rng.integers(lo, hi + 1)), replace=False)
+    a, b = sparse_ints(rng, (rows, n), 0.0, dw), sparse_ints(rng, (rows, n), 0.0, dw)
+    # Per zero pair, which operand is zero: 0 = A, 1 = B, 2 = both; one choice for the whole
+    # job (3 of 4 jobs) or a fresh one per pair.
+    side = int(rng.integers(0, 4))
+    which = rng.integers(0, 3, size=zeros.size) if side == 3 else np.full(zeros.size, side)
+    a.ravel()[zeros[which != 1]] = 0
+    b.ravel()[zeros[which != 0]] = 0
+    return Job(a, b, mode)
+
+
+def random_jobs(rng: np.random.Generator, count: int, n: int, dw: int, depth: int, max_rows: int = 300,
                 modes=(MODE_BOTH, MODE_B_ONLY, MODE_DENSE)) -> list[Job]:
-    """Jobs with independent random sparsity per side (0%..100%), random mode and length."""
-    jobs = []
-    for _ in range(count):
-        rows = random_job_length(rng, max_rows)
-        sa, sb = rng.choice([0.0, 1.0, *rng.random(4)], size=2)
-        jobs.append(Job(sparse_ints(rng, (rows, n), sa, dw), sparse_ints(rng, (rows, n), sb, dw),
-                        int(rng.choice(modes))))
+    """``count`` jobs that walk the PE's functional-coverage cross (sparsity bin x length bin x
+    mode, tb/common/fcov.py) in a fresh random order per round: any ``count`` >= the cross
+    size hits every cell; lengths and values are random inside each cell."""
+    cells = [(s, length, m) for s in fcov.SPARSITY_BINS for length in fcov.length_bins(depth) for m in modes]
+    jobs: list[Job] = []
+    while len(jobs) < count:
+        for i in rng.permutation(len(cells))[:count - len(jobs)]:
+            sparsity, (_, lo, hi), mode = cells[i]
+            rows = int(rng.integers(lo, min(hi, max_rows) + 1))
+            jobs.append(job_in_bin(rng, n, dw, rows, sparsity, int(mode)))
     return jobs
 
 

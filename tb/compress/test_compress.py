@@ -17,6 +17,7 @@ from model import compress as C
 from model import params as P
 from tb.common import codec_bench as CB
 from tb.common.bus import pack_values
+from tb.common.fcov import GroupCoverage
 from tb.common.runner import ROOT, SIM_BUILD, dut_params, run_block, seeded_rng
 from tb.common.stream import start, stream_through
 
@@ -28,6 +29,7 @@ class Compressor:
         self.dut = dut
         p = dut_params()
         self.n, self.depth, self.iterative = p["N"], p["DEPTH"], bool(p["ITERATIVE"])
+        self.coverage = GroupCoverage("compress", f"N{self.n}_DEPTH{self.depth}_ITER{int(self.iterative)}")
 
     def beats(self, x):
         out = []
@@ -46,6 +48,7 @@ class Compressor:
                                                 lambda: self.dut.out_word.value.to_unsigned(),
                                                 c.stored_rows, rng, bubble, stall, want_cycles[-1])
         CB.check_equal(words, c.words(), "stored row", label)
+        CB.sample_groups(self.coverage, c)
         if bubble == 0 and stall == 0:
             CB.check_equal(cycles, want_cycles, "stored row's cycle", label)
         return c, cycles

@@ -15,6 +15,7 @@ import pytest
 from model import compress as C
 from model import params as P
 from tb.common import codec_bench as CB
+from tb.common.fcov import GroupCoverage
 from tb.common.runner import dut_params, run_block, seeded_rng
 from tb.common.stream import start, stream_through
 
@@ -26,6 +27,7 @@ class Decompressor:
         self.dut = dut
         p = dut_params()
         self.n, self.depth = p["N"], p["DEPTH"]
+        self.coverage = GroupCoverage("decompress", f"N{self.n}_DEPTH{self.depth}")
 
     def apply(self, word):
         self.dut.in_word.value = word
@@ -47,6 +49,7 @@ class Decompressor:
         size = int(np.prod(x.shape))
         back = np.vstack([b for b, _ in beats]).ravel()[:size].reshape(x.shape)
         assert np.array_equal(back, x), f"{label}: the expanded tensor differs from the original"
+        CB.sample_groups(self.coverage, c)
         if bubble == 0 and stall == 0:
             CB.check_equal(cycles, C.decompressor_output_cycles(c.stored_rows).tolist(), "beat's cycle", label)
         return c, cycles

@@ -24,6 +24,7 @@ from cocotb.triggers import Timer
 
 from model import params as P
 from model import scheduler as sched
+from tb.common.fcov import SchedulerCoverage
 from tb.common.bus import pack_lanes_batch, pack_lanes_bus, pack_rows_bus, unpack_rows_bus
 from tb.common.runner import dut_params, run_block, seeded_rng
 
@@ -37,12 +38,19 @@ class SchedulerDriver:
         self.dut = dut
         p = dut_params()
         self.n, self.depth = p["N"], p["DEPTH"]
+        self.coverage = SchedulerCoverage(self.n, self.depth)
 
-    async def apply(self, rows) -> tuple[int, int, int, int]:
+    async def apply(self, rows, blocked=None) -> tuple[int, int, int, int]:
+        """Apply one window; sample the DUT's outputs into the functional coverage, with
+        the levels the model says were blocked in this window (``blocked``, if precomputed)."""
         self.dut.z.value = pack_rows_bus(rows, self.n)
         await Timer(1, unit="ns")
-        return (self.dut.ms.value.to_unsigned(), self.dut.ms_valid.value.to_unsigned(),
-                self.dut.z_after.value.to_unsigned(), self.dut.as_rows.value.to_unsigned())
+        out = (self.dut.ms.value.to_unsigned(), self.dut.ms_valid.value.to_unsigned(),
+               self.dut.z_after.value.to_unsigned(), self.dut.as_rows.value.to_unsigned())
+        if blocked is None:
+            blocked = sched.blocked_levels(rows, self.depth, self.n)
+        self.coverage.sample(out[0], out[1], out[3], blocked)
+        return out
 
 
 def expected_buses(windows: np.ndarray, depth: int, n: int) -> list[tuple[int, int, int, int]]:
@@ -74,8 +82,9 @@ def describe(got, want, rows, depth, n) -> str:
 
 
 async def check_windows(drv: SchedulerDriver, windows: np.ndarray) -> None:
-    for rows, want in zip(windows.tolist(), expected_buses(windows, drv.depth, drv.n)):
-        got = await drv.apply(rows)
+    blocked = sched.blocked_levels(windows, drv.depth, drv.n)
+    for rows, want, blk in zip(windows.tolist(), expected_buses(windows, drv.depth, drv.n), blocked):
+        got = await drv.apply(rows, blk)
         assert got == want, describe(got, want, rows, drv.depth, drv.n)
 
 
@@ -110,12 +119,21 @@ async def directed_windows(dut):
             w[row] |= 1 << src
             forced.append((lane, k, w))
             windows.append(w)
+    # AS = a: rows +0..+a-2 empty and +a-1.. full; every lane takes its (+a-1, own lane) pair,
+    # so exactly the first a rows are left empty (AS = 0 cannot happen, see fcov).
+    windows += [[0] * (a - 1) + [full] * (depth - a + 1) for a in range(1, depth + 1)]
     arr = np.array(windows, dtype=np.int64)
     for lane, k, w in forced:
         ms, _, _ = sched.schedule_step(w, depth, n)
         assert ms[lane] == k, f"directed window for lane {lane} option {k} does not force it: ms={ms}"
+    # The directed set must close the scheduler's coverage bins whatever the random tests do.
+    _, _, as_rows = sched.schedule_batch(arr, depth, n)
+    assert set(as_rows.tolist()) == set(range(1, depth + 1)), f"directed AS values {sorted(set(as_rows))}"
+    blocked = sched.blocked_levels(arr, depth, n)[:, 1:].any(axis=0)
+    assert blocked.all(), f"levels never blocked by the directed windows: {[i + 1 for i in np.flatnonzero(~blocked)]}"
     await check_windows(drv, arr)
-    dut._log.info("%d directed windows match (incl. all %d lane x option choices)", len(arr), len(forced))
+    dut._log.info("%d directed windows match (all %d lane x option choices, every AS value, every "
+                  "level blocked by an earlier one)", len(arr), len(forced))
 
 
 @cocotb.test()

@@ -17,7 +17,9 @@ import pytest
 from model import pe as PE
 from model import params as P
 from model import tile as T
+from model import scheduler as S
 from tb.common.bus import pack_values
+from tb.common.fcov import TileCoverage
 from tb.common.runner import dut_params, run_block, seeded_rng
 from tb.common.stream import start, stream_through
 from tb.common.tensors import random_job_length, sparse_ints
@@ -33,6 +35,7 @@ class TileHarness:
         self.dw = PE.DATA_WIDTH
         self.acc_w = PE.acc_width(self.dw, self.n)
         assert len(dut.out_data) == self.rows * self.cols * self.acc_w
+        self.coverage = TileCoverage(self.rows, self.cols, f"R{self.rows}xC{self.cols}")
 
     async def start(self):
         await start(self.dut)
@@ -74,8 +77,11 @@ class TileHarness:
                         dtype=object).reshape(self.rows, self.cols)
 
     async def run(self, jobs, rng=None, bubble=0.0, stall=0.0):
-        return await stream_through(self.dut, self.encode(jobs), self.apply, self.read, len(jobs),
-                                    rng, bubble, stall)
+        out = await stream_through(self.dut, self.encode(jobs), self.apply, self.read, len(jobs),
+                                   rng, bubble, stall)
+        for job in jobs[:len(out[0])]:  # coverage: the row that set the pace of each job
+            self.coverage.sample([S.count_steps(b != 0, self.depth) for b in job.b])
+        return out
 
     def check(self, jobs, results, cycles, exact_cycles, label):
         assert len(results) == len(jobs), f"{label}: {len(results)} results for {len(jobs)} jobs"
@@ -128,6 +134,23 @@ async def sparsity_half(dut):
     dut._log.info("%dx%d tile, B sparsity 0.5, 4 jobs x 256 rows: RTL %d cycles, model %d, dense %d "
                   "(slowest single row alone needs %d steps per job)", h.rows, h.cols, cycles[-1],
                   int(T.tile_result_cycles(jobs, h.depth)[-1]), 4 * 256 + PE.FIXED_LATENCY, alone)
+
+
+@cocotb.test()
+async def slowest_row_each(dut):
+    """Each PE row in turn has a dense B stream while the others are 90% sparse (so that row
+    sets the pace), then all rows alike (a tie): exact and cycle-exact."""
+    h = TileHarness(dut)
+    await h.start()
+    rng = seeded_rng(dut, "slowest_row_each")
+    jobs = []
+    for slow in [*range(h.rows), None]:
+        sparsity = [0.0 if slow in (None, r) else 0.9 for r in range(h.rows)]
+        b = np.stack([sparse_ints(rng, (32, h.n), s, h.dw) for s in sparsity])
+        jobs.append(T.TileJob(sparse_ints(rng, (h.cols, 32, h.n), 0.0, h.dw), b))
+    results, cycles, _ = await h.run(jobs)
+    h.check(jobs, results, cycles, True, "slowest row")
+    dut._log.info("%d jobs, each row the slowest once and one tie: exact, cycles equal the model", len(jobs))
 
 
 GEOMETRIES = [(1, 1), (1, 4), (4, 1), (2, 2), (4, 4)]

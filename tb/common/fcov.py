@@ -1,0 +1,182 @@
+"""Functional coverage of every block, with cocotb-coverage 2.0 (CoverPoint / CoverCross).
+
+Every bin of the regression is defined here, once; the testbenches only call ``sample``.
+A coverage tree is named ``<block>.<parameter set>`` (e.g. ``scheduler.N16_DEPTH3``), so each
+parameter set must close its own bins. What is covered (issue 7):
+
+* scheduler -- ``lane_option``: every (lane, option) chosen; ``idle_lane``: every lane idle;
+  ``as_rows``: every AS value; ``level_blocked``: every level that lost its preferred pair to
+  an earlier level (model.scheduler.blocked_levels).
+* PE (TensorDash and dense) -- one cross per job: operand sparsity x job length x mode x
+  stall (was the job's stream interrupted by an upstream bubble or back-pressure).
+* compressor / decompressor -- one cross per group: sparsity x full / partial (last) group.
+* tile -- which PE row was the slowest of a job (or a tie).
+
+The stimulus generators (tb/common/tensors.py, the directed tests) are built so every bin is
+hit by construction, whatever the seed: the regression fails on an unhit bin, so a bin that
+random stimulus only hits "usually" would make it flaky.
+
+Each simulation writes its database when the process exits, to the file runner.run_block
+names in TDASH_FCOV_FILE; tb/common/coverage_report.py merges the files of every run.
+"""
+
+from __future__ import annotations
+
+import atexit
+import operator
+import os
+
+from cocotb_coverage.coverage import CoverCross, CoverPoint, coverage_db
+
+from model import pe as PE
+from model import scheduler as S
+
+# Operand sparsity (fraction of zero values / pairs with a zero) bins: the two exact ends,
+# which behave differently in hardware (nothing to skip; nothing effectual), and three bands.
+SPARSITY_BINS = ("0%", "1-49%", "50-89%", "90-99%", "100%")
+MAX_SHORT_JOB = 64   # PE jobs: "short" multi-beat jobs end here; longer ones run past it
+
+
+def sparsity_bin(fraction: float) -> str:
+    if not 0.0 <= fraction <= 1.0:
+        raise ValueError(f"sparsity {fraction} outside [0, 1]")
+    if fraction == 0.0:
+        return "0%"
+    if fraction == 1.0:
+        return "100%"
+    return "1-49%" if fraction < 0.5 else "50-89%" if fraction < 0.9 else "90-99%"
+
+
+def sparsity_range(label: str, cells: int) -> tuple[int, int]:
+    """Smallest and largest zero count out of ``cells`` whose fraction falls in bin ``label``
+    (for generators that must hit a bin exactly); raises if no count can."""
+    counts = [k for k in range(cells + 1) if sparsity_bin(k / cells) == label]
+    if not counts:
+        raise ValueError(f"no zero count out of {cells} falls in sparsity bin {label}")
+    return counts[0], counts[-1]
+
+
+def length_bins(depth: int) -> tuple[tuple[str, int, int], ...]:
+    """PE job lengths: one row; one beat of several rows; a few beats; long jobs."""
+    return (("1 row", 1, 1), (f"2-{depth} rows", 2, depth),
+            (f"{depth + 1}-{MAX_SHORT_JOB} rows", depth + 1, MAX_SHORT_JOB),
+            (f"{MAX_SHORT_JOB + 1}+ rows", MAX_SHORT_JOB + 1, 1 << 30))
+
+
+def length_bin(rows: int, depth: int) -> str:
+    return next(label for label, lo, hi in length_bins(depth) if lo <= rows <= hi)
+
+
+STALL_BINS = ("no stall", "stalled")
+
+
+def _set_point(name: str, bins, xf, labels=None) -> CoverPoint:
+    """A cover point whose sample is a *set*: every bin in it is hit (one window hits many
+    (lane, option) bins at once)."""
+    return CoverPoint(name, xf=xf, rel=operator.contains, bins=list(bins), bins_labels=labels, inj=False)
+
+
+def _decorate(func, *items):
+    for item in reversed(items):  # the cross must see its points' hits: it is applied last
+        func = item(func)
+    return func
+
+
+def _noop(*_):
+    return None
+
+
+class SchedulerCoverage:
+    """Per window: sample(ms_bus, valid_bus, as_rows, blocked) with the DUT's own outputs
+    and the levels model.scheduler.blocked_levels marks for that window."""
+
+    def __init__(self, n: int, depth: int):
+        self.n, self.depth = n, depth
+        root = f"scheduler.N{n}_DEPTH{depth}"
+        opts = range(len(S.OPTIONS[depth]))
+        pairs = [(lane, k) for lane in range(n) for k in opts]
+        self._sample = _decorate(
+            _noop,
+            _set_point(f"{root}.lane_option", pairs, lambda c, i, a, b: c,
+                       [f"lane {lane} option {k}" for lane, k in pairs]),
+            _set_point(f"{root}.idle_lane", range(n), lambda c, i, a, b: i),
+            # AS = 0 cannot occur: row +0 is always drained (pair (+0, i) is lane i's first
+            # choice and no other lane's option), see model.scheduler.count_steps.
+            CoverPoint(f"{root}.as_rows", xf=lambda c, i, a, b: a, bins=list(range(1, depth + 1))),
+            # Level 0 chooses on the whole window; it cannot be blocked.
+            _set_point(f"{root}.level_blocked", range(1, len(S.levels(n))), lambda c, i, a, b: b),
+        )
+
+    def sample(self, ms_bus: int, valid_bus: int, as_rows: int, blocked) -> None:
+        chosen, idle = set(), set()
+        for lane in range(self.n):
+            if (valid_bus >> lane) & 1:
+                chosen.add((lane, (ms_bus >> (lane * 3)) & 7))
+            else:
+                idle.add(lane)
+        self._sample(chosen, idle, as_rows, {lv for lv, b in enumerate(blocked.tolist() if hasattr(blocked, "tolist") else blocked) if b})
+
+
+class PeCoverage:
+    """Per job: sample(job, stalled) -- operand sparsity (pairs with a zero A or B, whatever
+    the mode skips), length, mode, and whether its stream was stalled."""
+
+    def __init__(self, block: str, n: int, depth: int):
+        self.depth = depth
+        root = f"{block}.N{n}_DEPTH{depth}"
+        names = [f"{root}.{p}" for p in ("sparsity", "length", "mode", "stall")]
+        self._sample = _decorate(
+            _noop,
+            CoverPoint(names[0], xf=lambda s, r, m, st: s, bins=list(SPARSITY_BINS)),
+            CoverPoint(names[1], xf=lambda s, r, m, st: r, bins=[b[0] for b in length_bins(depth)]),
+            CoverPoint(names[2], xf=lambda s, r, m, st: m, bins=list(PE.MODES.values())),
+            CoverPoint(names[3], xf=lambda s, r, m, st: st, bins=list(STALL_BINS)),
+            CoverCross(f"{root}.cross", items=names),
+        )
+
+    def sample(self, job: PE.Job, stalled: bool) -> None:
+        zero_pairs = float(((job.a == 0) | (job.b == 0)).mean())
+        self._sample(sparsity_bin(zero_pairs), length_bin(job.rows, self.depth), PE.MODES[job.mode],
+                     STALL_BINS[int(stalled)])
+
+
+class GroupCoverage:
+    """Compressor / decompressor, per group of a tensor: sample(dense_rows, zeros, group_rows)."""
+
+    def __init__(self, block: str, tag: str):
+        root = f"{block}.{tag}"
+        names = [f"{root}.sparsity", f"{root}.group"]
+        self._sample = _decorate(
+            _noop,
+            CoverPoint(names[0], xf=lambda s, g: s, bins=list(SPARSITY_BINS)),
+            CoverPoint(names[1], xf=lambda s, g: g, bins=["full group", "partial group"]),
+            CoverCross(f"{root}.cross", items=names),
+        )
+
+    def sample(self, dense_rows: int, zeros: int, n: int, group_rows: int) -> None:
+        self._sample(sparsity_bin(zeros / (dense_rows * n)),
+                     "full group" if dense_rows == group_rows else "partial group")
+
+
+class TileCoverage:
+    """Per job: which PE row needed the most scheduler steps on its own (it sets the pace of
+    the shared window), or a tie between rows."""
+
+    def __init__(self, rows: int, cols: int, tag: str):
+        self.rows = rows
+        bins = [f"row {r}" for r in range(rows)] + (["tie"] if rows > 1 else [])
+        self._sample = _decorate(_noop, CoverPoint(f"tile.{tag}.slowest_row", xf=lambda x: x, bins=bins))
+
+    def sample(self, row_steps) -> None:
+        top = max(row_steps)
+        slowest = [r for r, s in enumerate(row_steps) if s == top]
+        self._sample(f"row {slowest[0]}" if len(slowest) == 1 else "tie")
+
+
+def _save() -> None:
+    path = os.environ.get("TDASH_FCOV_FILE")
+    if path and len(coverage_db):
+        coverage_db.export_to_xml(path)
+
+
+atexit.register(_save)
