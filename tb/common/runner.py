@@ -26,6 +26,7 @@ _runs = 0
 # reported, not enforced, so the regression leaves it out; those builds get their own
 # directories (<params>_toggle).
 COVERAGE_ARGS = ["--coverage-line"]
+OBJCACHE = Path(__file__).resolve().with_name("objcache.py")
 TOGGLE_ARGS = ["--coverage-toggle"]
 
 
@@ -72,7 +73,9 @@ def run_block(block: str, toplevel: str, params: dict, sources: list[str], test_
     # split into several .cpp files, g++ is handed the precompiled header as an input file
     # ("Vtop__pch.h.slow: linker input file not found"). "-include" is what Verilator's own
     # configure sets for GCC; a make variable in MAKEFLAGS acts as a command-line override.
-    os.environ["MAKEFLAGS"] = "-- CFG_CXXFLAGS_PCH_I=-include"
+    # OBJCACHE (Verilator's hook for ccache) reuses the compiled Verilator runtime across
+    # builds: see tb/common/objcache.py.
+    os.environ["MAKEFLAGS"] = f"-- CFG_CXXFLAGS_PCH_I=-include OBJCACHE={OBJCACHE}"
     waves = os.environ.get("WAVES", "0") == "1"
     runner = get_runner("verilator")
     seed = int(os.environ["SEED"]) if os.environ.get("SEED") else secrets.randbelow(2**31)
@@ -81,6 +84,7 @@ def run_block(block: str, toplevel: str, params: dict, sources: list[str], test_
     # parallel pytest workers (or a make sim beside a make test) would otherwise rebuild a
     # model under a running simulation or race on its precompiled headers.
     build_dir.mkdir(parents=True, exist_ok=True)
+    build_args = ["-Wall", *COVERAGE_ARGS] + (TOGGLE_ARGS if toggle else []) + (["--trace-fst"] if waves else [])
     with open(build_dir / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         runner.build(
@@ -89,7 +93,7 @@ def run_block(block: str, toplevel: str, params: dict, sources: list[str], test_
             parameters=params,
             includes=[RTL],
             build_dir=build_dir,
-            build_args=["-Wall", *COVERAGE_ARGS] + (TOGGLE_ARGS if toggle else []) + (["--trace-fst"] if waves else []),
+            build_args=build_args,
             waves=waves,
         )
         # One coverage file of each kind per run (merged by tb/common/coverage_report.py).
