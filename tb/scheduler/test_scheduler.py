@@ -175,7 +175,9 @@ PARAM_SETS = [{"N": P.LANES, "DEPTH": d} for d in P.DEPTHS] + [
 ]
 
 
+SOURCES = ["tdash_scheduler.v", "tdash_prio_enc.v", "tdash_as_count.v"]
+
+
 @pytest.mark.parametrize("params", PARAM_SETS, ids=lambda p: f"N{p['N']}_DEPTH{p['DEPTH']}")
 def test_scheduler(params):
-    run_block("scheduler", "tdash_scheduler", params,
-              ["tdash_scheduler.v", "tdash_prio_enc.v", "tdash_as_count.v"], "tb.scheduler.test_scheduler")
+    run_block("scheduler", "tdash_scheduler", params, SOURCES, "tb.scheduler.test_scheduler")

@@ -1,0 +1,392 @@
+"""Mutation testing of rtl/: does the regression fail on wrong hardware?  (``make mutate``)
+
+    python -m tb.mutation [--files F ...] [--jobs 2] [--sample K] [--seed S] [--list]
+
+1. Every mutant of every rtl/ file (tb/mutation/sites.py says which operators and why).
+2. Each is linted in a scratch copy with the regression's Verilator -Wall: a lint *error* makes
+   it stillborn (not a design, not counted); a -Wall *warning* kills it, because the
+   regression's builds are -Wall with warnings fatal.
+3. Lint-clean mutants run the regression's own cocotb tests with quick stimulus
+   (benches.QUICK_ENV): runtime mutants on one "metamutant" build per bench configuration
+   (selected with +TDASH_MUT=<id>), static ones on a build of their own. First the cheapest
+   configuration that compiles the file; survivors then run on every other one. A run that
+   exceeds the timeout counts as killed (a hang is a failing test).
+4. reports/mutation/summary.md: killed / survived / equivalent per file and overall, the
+   diff of every survivor, the argument of every equivalent mutant (tb/mutation/equivalent.py).
+
+--sample K runs K random mutants (seeded) that are not argued equivalent and fails unless every
+one is killed: the guard make test runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import random
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from pathlib import Path
+
+from tb.common.runner import ROOT, RTL, SIM_BUILD, prepare_toolchain
+from tb.mutation import benches as BN
+from tb.mutation import sites as S
+from tb.mutation.equivalent import EQUIVALENT
+
+WORK = SIM_BUILD / "mutation"
+REPORT = ROOT / "reports" / "mutation"
+BASELINE = Path(__file__).with_name("baseline.json")   # key -> status of the last full campaign
+BUILD_ARGS = ["-Wno-fatal", "-Wno-lint", "-Wno-style"]   # lint ran before; mutants build quietly
+# Mutant models are compiled without C++ optimisation: the quick runs are short, the builds
+# are what a static mutant costs.
+MAKE_OPT = "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0"
+MAX_STATIC_BLOCKS = 3
+LINT_ARGS = ["--lint-only", "-Wall"]
+
+
+class UsageError(Exception):
+    pass
+
+
+def rtl_files() -> list[str]:
+    return sorted(p.name for p in RTL.iterdir() if p.suffix in (".v", ".vh"))
+
+
+def discover(files: list[str]) -> tuple[dict[str, S.FileSites], list[S.Mutant]]:
+    """Sites of every rtl/ file (ids are global and stable for a given rtl/), and the
+    mutants of the files asked for."""
+    all_sites, next_id = {}, 1
+    for f in rtl_files():
+        fs = S.find_sites(RTL / f, next_id)
+        next_id += len(fs.mutants)
+        all_sites[f] = fs
+    mutants = [m for f in files for m in all_sites[f].mutants]
+    return all_sites, mutants
+
+
+# --- scratch copies and builds -------------------------------------------------------------
+
+def write_tree(dest: Path, replace: dict[str, str]) -> Path:
+    """A copy of rtl/ in dest with some files' text replaced."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for f in rtl_files():
+        text = replace.get(f)
+        target = dest / f
+        if text is None:
+            shutil.copy2(RTL / f, target)
+        elif not target.exists() or target.read_text() != text:
+            target.write_text(text)
+    return dest
+
+
+def verilator_cmd(bench: BN.Bench, rtl: Path, args: list[str]) -> list[str]:
+    params = [f"-G{k}={v}" for k, v in bench.params]
+    srcs = [str(rtl / s) for s in bench.sources]
+    return ["verilator", *args, "--top-module", bench.toplevel, f"-I{rtl}", *params, *srcs]
+
+
+def lint(bench: BN.Bench, rtl: Path) -> tuple[str, str]:
+    """('clean' | 'warning' | 'error', first message)."""
+    p = subprocess.run(verilator_cmd(bench, rtl, LINT_ARGS), capture_output=True, text=True)
+    if p.returncode == 0:
+        return "clean", ""
+    lines = [l for l in p.stderr.splitlines() if l.startswith("%")]
+    errors = [l for l in lines if l.startswith("%Error") and "Exiting due to" not in l]
+    if errors:
+        return "error", errors[0]
+    return "warning", next((l for l in lines if l.startswith("%Warning")), lines[0] if lines else "")
+
+
+def build(bench: BN.Bench, rtl: Path, build_dir: Path) -> None:
+    from cocotb_tools.runner import get_runner
+
+    runner = get_runner("verilator")
+    if MAKE_OPT not in os.environ.get("MAKEFLAGS", ""):
+        os.environ["MAKEFLAGS"] += " " + MAKE_OPT
+    runner.build(sources=[rtl / s for s in bench.sources], hdl_toplevel=bench.toplevel,
+                 parameters=dict(bench.params), includes=[rtl], build_dir=build_dir, build_args=BUILD_ARGS,
+                 log_file=build_dir / "build.log")
+
+
+def simulate(bench: BN.Bench, build_dir: Path, mut: int, seed: int, timeout: float) -> tuple[str, float]:
+    """'pass' | 'fail' | 'timeout' and the wall time, for one run in its own process group."""
+    spec = json.dumps({"params": dict(bench.params), "block": bench.block, "toplevel": bench.toplevel,
+                       "test_module": bench.test_module,
+                       "testcases": list(bench.testcases) if bench.testcases else None})
+    t0 = time.monotonic()
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}  # run_one reads results itself
+    p = subprocess.Popen([sys.executable, "-m", "tb.mutation.run_one", str(build_dir), spec, str(mut), str(seed)],
+                         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                         start_new_session=True, env=env)
+    try:
+        out, _ = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
+        return "timeout", time.monotonic() - t0
+    dt = time.monotonic() - t0
+    try:
+        res = json.loads(out.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return "fail", dt
+    return ("pass" if res["failed"] == 0 and res["tests"] > 0 else "fail"), dt
+
+
+# --- the campaign --------------------------------------------------------------------------
+
+class Campaign:
+    def __init__(self, all_sites, mutants, jobs: int, seed: int, timeout_factor: float = 5.0):
+        self.all_sites, self.mutants, self.jobs, self.seed = all_sites, mutants, jobs, seed
+        self.timeout_factor = timeout_factor
+        self.results: dict[int, dict] = {}
+        self.lock = threading.Lock()
+        self.meta_built: dict[str, threading.Event] = {}
+        self.baseline: dict[str, float] = {}
+        self.done = 0
+        self.t0 = time.monotonic()
+
+    def meta_rtl(self) -> Path:
+        return write_tree(WORK / "meta" / "rtl", {f: S.metamutant(fs) for f, fs in self.all_sites.items()})
+
+    def meta_build(self, bench: BN.Bench) -> Path:
+        """The metamutant build of a bench (built once, by whichever thread needs it first),
+        checked green with no mutant live; its duration sets that bench's timeout."""
+        with self.lock:
+            ev = self.meta_built.get(bench.name)
+            owner = ev is None
+            if owner:
+                ev = self.meta_built[bench.name] = threading.Event()
+        d = WORK / "meta" / bench.name
+        if owner:
+            try:
+                build(bench, WORK / "meta" / "rtl", d)
+                verdict, dt = simulate(bench, d, 0, self.seed, timeout=600)
+                if verdict != "pass":
+                    raise RuntimeError(f"{bench.name}: the quick tests fail with no mutant live ({verdict}); "
+                                       f"see {d}")
+                self.baseline[bench.name] = dt
+            finally:
+                ev.set()
+        ev.wait()
+        if bench.name not in self.baseline:
+            raise RuntimeError(f"{bench.name}: metamutant build failed")
+        return d
+
+    def timeout(self, bench: BN.Bench) -> float:
+        return max(30.0, self.timeout_factor * self.baseline[bench.name])
+
+    def run_mutant(self, m: S.Mutant) -> dict:
+        fs = self.all_sites[m.file]
+        text = S.static_mutant(fs, m)
+        res = {"id": m.id, "key": m.key, "file": m.file, "line": m.line, "kind": m.kind, "static": m.static,
+               "describe": m.describe(), "diff": diff(fs, text, m.file), "runs": []}
+        if m.key in EQUIVALENT:
+            res["status"] = "equivalent"
+            return res
+        benches = BN.for_file(m.file)
+        if not benches:
+            res["status"] = "unused"
+            return res
+        scratch = WORK / "static" / str(m.id)
+        rtl = write_tree(scratch / "rtl", {m.file: text})
+        try:
+            lint_state, msg = lint(benches[0], rtl)
+            if lint_state == "error":
+                res.update(status="stillborn", detail=msg)
+                return res
+            if lint_state == "warning":
+                res.update(status="killed", by="lint", detail=msg)
+                return res
+            if m.static:
+                # A static mutant costs a build per configuration: its survivors are tried on
+                # the cheapest configuration of up to MAX_STATIC_BLOCKS distinct benches.
+                firsts = {}
+                for bench in benches:
+                    firsts.setdefault(bench.block, bench)
+                benches = list(firsts.values())[:MAX_STATIC_BLOCKS]
+            for bench in benches:
+                if m.static:
+                    bdir = scratch / bench.name
+                    try:
+                        build(bench, rtl, bdir)
+                    except (SystemExit, Exception) as e:  # noqa: BLE001 - a build failure is a kill
+                        res.update(status="killed", by=f"build {bench.name}", detail=str(e)[:200])
+                        return res
+                    self.baseline_for(bench)
+                    mut = 0
+                else:
+                    bdir = self.meta_build(bench)
+                    mut = m.id
+                verdict, dt = simulate(bench, bdir, mut, self.seed, self.timeout(bench))
+                res["runs"].append({"bench": bench.name, "verdict": verdict, "seconds": round(dt, 1)})
+                if verdict != "pass":
+                    res.update(status="killed", by=f"{'hang' if verdict == 'timeout' else 'sim'} {bench.name}")
+                    return res
+            res["status"] = "survived"
+            return res
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def baseline_for(self, bench: BN.Bench) -> None:
+        """Static mutants need the bench's timeout: take it from the metamutant baseline."""
+        if bench.name not in self.baseline:
+            self.meta_build(bench)
+
+    def run(self) -> dict[int, dict]:
+        prepare_toolchain()
+        self.meta_rtl()
+        total = len(self.mutants)
+        # Runtime mutants first (cheap), then static ones (a build each).
+        order = sorted(self.mutants, key=lambda m: (m.static, m.id))
+
+        def one(m):
+            try:
+                r = self.run_mutant(m)
+            except Exception as e:  # noqa: BLE001 - report, do not lose the campaign
+                r = {"id": m.id, "key": m.key, "file": m.file, "line": m.line, "kind": m.kind, "static": m.static,
+                     "describe": m.describe(), "status": "error", "detail": str(e)[:300], "runs": [],
+                     "diff": ""}
+            with self.lock:
+                self.results[m.id] = r
+                self.done += 1
+                el = time.monotonic() - self.t0
+                eta = el / self.done * (total - self.done)
+                how = r.get("by", r.get("detail", ""))[:60] if r["status"] != "survived" else ""
+                print(f"[{self.done:4d}/{total}] {el:6.0f}s eta {eta:5.0f}s  {m.describe()[:90]:90s} "
+                      f"{r['status']} {how}", flush=True)
+            return r
+
+        with ThreadPoolExecutor(self.jobs) as pool:
+            list(pool.map(one, order))
+        return self.results
+
+
+def diff(fs: S.FileSites, mutated: str, name: str) -> str:
+    a = fs.data.decode().splitlines(keepends=True)
+    b = mutated.splitlines(keepends=True)
+    return "".join(difflib.unified_diff(a, b, f"rtl/{name}", f"mutant/{name}", n=1))
+
+
+# --- report --------------------------------------------------------------------------------
+
+def report(results: dict[int, dict], wall: float, seed: int, files: list[str]) -> str:
+    per = defaultdict(Counter)
+    for r in results.values():
+        per[r["file"]][r["status"]] += 1
+    cols = ["killed", "survived", "equivalent", "stillborn", "error"]
+    lines = ["# Mutation testing of rtl/", "",
+             f"{len(results)} mutants of {len(files)} files, seed {seed}, wall time {wall / 60:.1f} min "
+             f"(`make mutate`; operators and exclusions: tb/mutation/sites.py).", "",
+             "Kill rate = killed / (killed + survived): stillborn mutants (Verilator lint *errors*) "
+             "are not designs, equivalent ones are argued in tb/mutation/equivalent.py.", "",
+             "| file | mutants | " + " | ".join(cols) + " | kill rate |", "|---|---" + "|---" * len(cols) + "|---|"]
+    tot = Counter()
+    for f in sorted(per):
+        c = per[f]
+        tot.update(c)
+        lines.append(f"| {f} | {sum(c.values())} | " + " | ".join(str(c[k]) for k in cols) + f" | {rate(c)} |")
+    lines.append(f"| **all** | {sum(tot.values())} | " + " | ".join(str(tot[k]) for k in cols) + f" | **{rate(tot)}** |")
+    by = Counter(r.get("by", "").split(" ")[0] for r in results.values() if r["status"] == "killed")
+    lines += ["", "Killed by: " + ", ".join(f"{k} {v}" for k, v in by.most_common()) +
+              " (lint = a -Wall warning the regression's build would stop on; hang = timeout).", ""]
+    kinds = Counter((r["kind"], r["status"]) for r in results.values())
+    lines += ["| operator | " + " | ".join(cols) + " |", "|---" + "|---" * len(cols) + "|"]
+    for k in ("op", "const", "negate", "swap", "stuck0", "stuck1"):
+        lines.append(f"| {k} | " + " | ".join(str(kinds[(k, c)]) for c in cols) + " |")
+    surv = [r for r in results.values() if r["status"] in ("survived", "error")]
+    lines += ["", f"## Survivors ({len(surv)})", ""]
+    for r in sorted(surv, key=lambda r: r["id"]):
+        lines += [f"### {r['describe']}", "", f"key `{r['key']}`; ran on " +
+                  ", ".join(f"{x['bench']} ({x['verdict']})" for x in r["runs"]) + (f"; {r.get('detail')}" if r.get("detail") else ""),
+                  "", "```diff", r["diff"].rstrip(), "```", ""]
+    eq = [r for r in results.values() if r["status"] == "equivalent"]
+    lines += [f"## Equivalent mutants ({len(eq)})", ""]
+    for r in sorted(eq, key=lambda r: r["id"]):
+        lines += [f"- {r['describe']}: {EQUIVALENT[r['key']]}"]
+    stale = set(EQUIVALENT) - {r["key"] for r in results.values()}
+    if stale and len(files) == len(rtl_files()):
+        lines += ["", "Equivalence arguments that match no mutant any more (rtl/ changed; re-check them):", ""]
+        lines += [f"- `{k}`" for k in sorted(stale)]
+    lines += ["", "## Not mutated, by design", "", S.__doc__.split("Deliberately not mutated (the report repeats this list):")[1].strip()]
+    return "\n".join(lines) + "\n"
+
+
+def rate(c: Counter) -> str:
+    n = c["killed"] + c["survived"] + c["error"]
+    return f"{100.0 * c['killed'] / n:.1f}%" if n else "-"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m tb.mutation", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--files", nargs="+", metavar="F", help="rtl/ files to mutate (default: all)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="parallel mutants (default: cores)")
+    ap.add_argument("--sample", type=int, metavar="K", help="run K random non-equivalent mutants; fail unless all are killed")
+    ap.add_argument("--seed", type=int, help="seed of the stimulus and of --sample (default: random)")
+    ap.add_argument("--ids", type=int, nargs="+", metavar="ID", help="run only these mutant ids")
+    ap.add_argument("--list", action="store_true", help="list the mutants and exit")
+    args = ap.parse_args(argv)
+    try:
+        files = args.files or rtl_files()
+        unknown = [f for f in files if f not in rtl_files()]
+        if unknown:
+            raise UsageError(f"not files of rtl/: {', '.join(unknown)} (choose from {', '.join(rtl_files())})")
+        if args.jobs < 1:
+            raise UsageError("--jobs must be >= 1")
+        if args.sample is not None and args.sample < 1:
+            raise UsageError("--sample must be >= 1")
+    except UsageError as e:
+        ap.error(str(e))
+    seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
+    all_sites, mutants = discover(files)
+    if args.ids:
+        mutants = [m for m in mutants if m.id in set(args.ids)]
+    if args.list:
+        for m in mutants:
+            print(m.describe(), "static" if m.static else "runtime")
+        print(f"{len(mutants)} mutants")
+        return 0
+    if args.sample:
+        # The guard samples mutants the last full campaign killed (BASELINE), so it checks that
+        # the regression has not lost the power it was measured to have; a known survivor is
+        # reported by make mutate, not re-found at random by make test.
+        killed = {k for k, v in json.loads(BASELINE.read_text()).items() if v == "killed"} if BASELINE.exists() else None
+        pool = [m for m in mutants if m.key not in EQUIVALENT and BN.for_file(m.file)
+                and (killed is None or m.key in killed)]
+        mutants = random.Random(seed).sample(pool, min(args.sample, len(pool)))
+    print(f"mutation: {len(mutants)} mutants of {len(files)} files, {args.jobs} in parallel, seed {seed} "
+          f"(replay: python -m tb.mutation --seed {seed}{' --sample %d' % args.sample if args.sample else ''})", flush=True)
+    t0 = time.monotonic()
+    results = Campaign(all_sites, mutants, args.jobs, seed).run()
+    wall = time.monotonic() - t0
+    bad = [r for r in results.values() if r["status"] in ("survived", "error")]
+    if args.sample:
+        for r in bad:
+            print(f"SURVIVED {r['describe']}\n{r['diff']}")
+        killed = sum(r["status"] == "killed" for r in results.values())
+        print(f"mutation guard: {killed} killed, {sum(r['status'] == 'stillborn' for r in results.values())} stillborn, "
+              f"{len(bad)} survived, of {len(results)} sampled, {wall:.0f} s")
+        return 1 if bad else 0
+    REPORT.mkdir(parents=True, exist_ok=True)
+    text = report(results, wall, seed, files)
+    (REPORT / "summary.md").write_text(text)
+    (REPORT / "results.json").write_text(json.dumps(sorted(results.values(), key=lambda r: r["id"]), indent=1))
+    if not args.files and not args.ids:
+        BASELINE.write_text(json.dumps({r["key"]: r["status"] for r in sorted(results.values(), key=lambda r: r["id"])},
+                                       indent=0) + "\n")
+        print(f"baseline for the make test guard: {BASELINE.relative_to(ROOT)} (commit it)")
+    print(text.split("## Survivors")[0])
+    print(f"report: {REPORT / 'summary.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

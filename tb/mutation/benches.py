@@ -1,0 +1,84 @@
+"""The bench configurations mutants run against, cheapest first, and the quick stimulus.
+
+Each is one cocotb testbench of the regression with one parameter set, run with the
+regression's own tests and checks (values and cycle counts against model/), only with less
+random stimulus (QUICK_ENV) so a mutant costs seconds. A mutant of file f runs first on the
+cheapest configuration that contains f; if it survives, on every other one that does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from model import params as P
+from tb.common import pe_bench
+from tb.common.runner import RTL, param_tag
+
+# Stimulus counts of a mutant run (the regression's defaults in brackets).
+QUICK_ENV = {
+    "TDASH_JOBS": "40",         # PE / dense PE jobs per random test (300); tile: a fifth
+    "TDASH_LONG_ROWS": "300",   # rows of the long PE job (2000)
+    "TDASH_WINDOWS": "3000",    # random scheduler windows (100000)
+    "TDASH_STREAMS": "30",      # scheduler row streams (300)
+    "TDASH_TENSORS": "6",       # compressor / decompressor tensors (40)
+}
+
+
+@dataclass(frozen=True)
+class Bench:
+    block: str
+    toplevel: str
+    params: tuple            # sorted (name, value) pairs (hashable)
+    sources: tuple
+    test_module: str
+    testcases: tuple | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.block}.{param_tag(dict(self.params))}"
+
+    def uses(self, rtl_file: str) -> bool:
+        """Does this bench compile rtl_file (directly, or through an `include)?"""
+        return rtl_file in self.sources or any(rtl_file in includes(s) for s in self.sources)
+
+
+def includes(source: str) -> set[str]:
+    path = RTL / source
+    return set(re.findall(r'`include\s+"([^"]+)"', path.read_text())) if path.exists() else set()
+
+
+def _b(block, toplevel, params, sources, module, testcases=None) -> Bench:
+    return Bench(block, toplevel, tuple(sorted(params.items())), tuple(sources), module,
+                 tuple(testcases) if testcases else None)
+
+
+def benches() -> list[Bench]:
+    from tb.compress import test_compress as TC
+    from tb.dense_pe import test_dense_pe as TD
+    from tb.pe import test_pe as TP
+    from tb.scheduler import test_scheduler as TS
+    from tb.tile import test_tile as TT
+
+    out = []
+    for d in (3, 2):
+        out.append(_b("decompress", "tdash_decompress", {"N": P.LANES, "DEPTH": d}, ["tdash_decompress.v"],
+                      "tb.decompress.test_decompress"))
+    for p in TS.PARAM_SETS:
+        out.append(_b("scheduler", "tdash_scheduler", p, TS.SOURCES, "tb.scheduler.test_scheduler"))
+    for p in sorted(TD.PARAM_SETS, key=lambda p: -p["DEPTH"]):
+        out.append(_b("dense_pe", "dense_pe", p, TD.SOURCES, "tb.dense_pe.test_dense_pe", pe_bench.REGRESSION_TESTS))
+    for p in sorted(TP.PARAM_SETS, key=lambda p: -p["DEPTH"]):
+        out.append(_b("pe", "tdash_pe", p, TP.SOURCES, "tb.pe.test_pe", pe_bench.REGRESSION_TESTS))
+    for p in sorted(TC.PARAM_SETS, key=lambda p: (-p["DEPTH"], p["ITERATIVE"])):
+        out.append(_b("compress", "tdash_compress", p, TC.SOURCES, "tb.compress.test_compress", TC.REGRESSION_TESTS))
+    for rows, cols in ((2, 2), (1, 4), (4, 1)):
+        out.append(_b("tile", "tdash_tile", {"ROWS": rows, "COLS": cols, "N": P.LANES, "DEPTH": P.DEFAULT_DEPTH},
+                      TT.SOURCES, "tb.tile.test_tile"))
+    return out
+
+
+def for_file(rtl_file: str) -> list[Bench]:
+    """Configurations that compile rtl_file, cheapest first."""
+    return [b for b in benches() if b.uses(rtl_file)]

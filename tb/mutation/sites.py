@@ -1,0 +1,351 @@
+"""Where and how rtl/ can be mutated, found with pyslang (a complete SystemVerilog parser).
+
+Why pyslang: mutating Verilog text with regular expressions cannot tell ``<=`` the operator
+from ``<=`` the non-blocking assignment, a bit-select from a part-select, or an expression
+that must be an elaboration-time constant from one that can change every cycle. pyslang
+gives the syntax tree with exact source offsets, so every mutation is an edit of one
+operator token or one expression, and the edit's context decides how it is built.
+(Yosys ``mutate``, the engine of mcy, works on the synthesised netlist: its mutants cannot be
+shown as a source diff a designer can read and map back to a missing test.)
+
+Mutation operators (issue 9):
+
+* ``op``      operator replacement: ``&``/``|``, ``+``/``-``, ``==``/``!=``, ``<``/``<=``,
+              ``>``/``>=``, ``&&``/``||``, ``<<``/``>>``.
+* ``const``   integer literal ``+1`` and ``-1`` (sized literals keep their size and wrap), so
+              the option offsets, rows and level tables are all perturbed.
+* ``negate``  ``if`` condition negated.
+* ``swap``    the two inputs of a ``?:`` mux swapped (which is also its condition negated).
+* ``stuck0`` / ``stuck1``  the right-hand side of an assignment replaced by all zeros / all ones
+              (``(x) ^ (x)`` and ``~((x) ^ (x))``: exactly the width the assignment gives x).
+
+Each mutation site is either
+
+* *runtime*: an expression evaluated while the design runs (continuous assignments, always
+  blocks, net initialisers). All runtime mutants of all files go into one "metamutant" copy
+  of rtl/, each behind ``(tdash_mut == <id>) ? <mutant> : <original>`` (the idea of mcy's
+  mutant-select input), so one Verilator build per bench configuration serves hundreds of
+  mutants, selected at run time with the plusarg ``+TDASH_MUT=<id>``; or
+* *static*: an elaboration-time constant (constant functions such as the option table in
+  tdash_options.vh, localparams, generate conditions, instance parameters, part-select
+  bounds, replication counts, assignment targets). These are built one by one from a plain
+  text copy with only that edit.
+
+Deliberately not mutated (the report repeats this list):
+
+* declarations (port and net ranges, parameter defaults in module headers -- every
+  instantiation overrides them, and a changed width is a different interface, not a bug a
+  test of the function can see), case labels (a value mutation of the same table entry
+  covers the entry), string literals and system-task arguments;
+* ``for`` loop headers, procedural and generate: they only replicate structure; their
+  mutants are either infinite loops or out-of-range indices Verilator ignores;
+* ``initial`` blocks: they hold only the elaboration-time parameter checks ($fatal on an
+  unsupported N/DEPTH), which no valid configuration exercises.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyslang
+from pyslang import syntax
+
+SWAPS = {"&": "|", "|": "&", "+": "-", "-": "+", "==": "!=", "!=": "==", "<": "<=", "<=": "<",
+         ">": ">=", ">=": ">", "&&": "||", "||": "&&", "<<": ">>", ">>": "<<"}
+BINARY_KINDS = {"BinaryAndExpression", "BinaryOrExpression", "AddExpression", "SubtractExpression",
+                "EqualityExpression", "InequalityExpression", "LessThanExpression",
+                "LessThanEqualExpression", "GreaterThanExpression", "GreaterThanEqualExpression",
+                "LogicalAndExpression", "LogicalOrExpression", "LogicalShiftLeftExpression",
+                "LogicalShiftRightExpression"}
+# Ancestors below which nothing is mutated (see the module docstring).
+SKIP_KINDS = {"ParameterPortList", "DataDeclaration", "NetPortHeader", "VariablePortHeader",
+              "ImplicitType", "RegType", "IntegerType", "VariableDimension", "GenvarDeclaration",
+              "InitialBlock", "FunctionPortList", "StandardCaseItem_labels", "SystemName",
+              "StringLiteralExpression"}
+# Ancestors that make an expression an elaboration-time constant.
+STATIC_KINDS = {"FunctionDeclaration", "ParameterDeclarationStatement", "IfGenerate",
+                "NamedParamAssignment", "OrderedParamAssignment", "MultipleConcatenationExpression_count",
+                "SimpleRangeSelect", "AscendingRangeSelect_width", "DescendingRangeSelect_width",
+                "LoopGenerate", "lvalue"}
+LITERAL = re.compile(r"^(?:(?P<size>\d+)?'(?P<signed>[sS]?)(?P<base>[bBoOdDhH]))?(?P<digits>[0-9a-fA-F_]+)$")
+BASES = {"b": 2, "o": 8, "d": 10, "h": 16}
+CONSTANT_RHS = re.compile(r"^[\s{}()]*(\w+\s*\{\s*)?(\d*'[sS]?[bBoOdDhH][0-9a-fA-F_xXzZ]+|\d+)[\s{}()]*$")
+
+
+@dataclass
+class Mutant:
+    id: int
+    file: str            # file name in rtl/
+    line: int
+    col: int
+    kind: str            # op, const, negate, swap, stuck0, stuck1
+    static: bool
+    site: tuple[int, int]                      # source range of the mutated expression
+    edits: list[tuple[int, int, object]]       # (start, end, text | ("range", s, e))
+    original: str = ""
+    mutated: str = ""
+
+    @property
+    def key(self) -> str:
+        """Stable identity across runs: file, position, operator and what it becomes."""
+        return f"{self.file}:{self.line}:{self.col}:{self.kind}:{self.mutated}"
+
+    def describe(self) -> str:
+        return f"#{self.id} {self.file}:{self.line}:{self.col} {self.kind}: {self.original!r} -> {self.mutated!r}"
+
+
+@dataclass
+class FileSites:
+    name: str
+    data: bytes          # pyslang's source offsets are byte offsets (the sources hold UTF-8 comments)
+    mutants: list[Mutant] = field(default_factory=list)
+    module_bodies: list[int] = field(default_factory=list)   # offsets just after each module header
+
+
+def _kind(node) -> str:
+    return str(node.kind).split(".")[-1]
+
+
+def _children(node):
+    for c in node:
+        if c is not None and not isinstance(c, pyslang.parsing.Token):
+            yield c
+
+
+def _is_within(node, container) -> bool:
+    """True when node's source range lies inside container's."""
+    r, c = node.sourceRange, container.sourceRange
+    return c.start.offset <= r.start.offset and r.end.offset <= c.end.offset
+
+
+def _context(node) -> str | None:
+    """'skip', 'static' or 'runtime' for an expression node, from its ancestors."""
+    child, p = node, node.parent
+    static = False
+    while p is not None:
+        k = _kind(p)
+        if k in SKIP_KINDS:
+            return "skip"
+        if k == "StandardCaseItem" and any(_is_within(child, e) for e in p.expressions):
+            return "skip"
+        if k == "ForLoopStatement" and not _is_within(child, p.statement):
+            return "skip"
+        if k == "LoopGenerate" and not _is_within(child, p.block):
+            return "skip"
+        if k == "MultipleConcatenationExpression" and _is_within(child, p.expression):
+            static = True
+        if k in ("AscendingRangeSelect", "DescendingRangeSelect") and _is_within(child, p.right):
+            static = True
+        if k in ("ContinuousAssign",):
+            pass
+        if k in ("AssignmentExpression", "NonblockingAssignmentExpression") and _is_within(child, p.left):
+            static = True   # target selects must be constant (Verilator)
+        if k in STATIC_KINDS or k == "ScopedName":   # generate-scope selects (level[lv-1].z_out)
+            static = True
+        if k == "ModuleDeclaration":
+            break
+        child, p = p, p.parent
+    return "static" if static else "runtime"
+
+
+def _literal_variants(text: str) -> list[str]:
+    m = LITERAL.match(text.strip())
+    if not m or "x" in text.lower() or "z" in text.lower():
+        return []
+    base = BASES[(m.group("base") or "d").lower()]
+    try:
+        value = int(m.group("digits").replace("_", ""), base)
+    except ValueError:
+        return []
+    size = int(m.group("size")) if m.group("size") else None
+    out = []
+    for v in (value + 1, value - 1):
+        if size is None:
+            if v < 0:
+                continue
+            new = str(v)
+        else:
+            v %= 1 << size
+            b = (m.group("base") or "d")
+            digits = {2: "b", 8: "o", 10: "d", 16: "h"}[base]
+            body = format(v, digits) if base != 10 else str(v)
+            new = f"{size}'{m.group('signed')}{b}{body}"
+        if new != text.strip() and new not in out:
+            out.append(new)
+    return out
+
+
+def find_sites(path: Path, first_id: int = 0) -> FileSites:
+    """Every mutant of one rtl/ file, numbered from first_id."""
+    data = path.read_bytes()
+    tree = syntax.SyntaxTree.fromText(data.decode(), path.name)
+    fs = FileSites(path.name, data)
+    line_starts = [0] + [i + 1 for i, ch in enumerate(data) if ch == 0x0A]
+
+    def pos(offset: int) -> tuple[int, int]:
+        import bisect
+        ln = bisect.bisect_right(line_starts, offset)
+        return ln, len(data[line_starts[ln - 1]:offset].decode()) + 1
+
+    def add(node_range, kind, static, edits, original, mutated, at=None):
+        s, e = node_range
+        line, col = pos(at if at is not None else s)
+        fs.mutants.append(Mutant(first_id + len(fs.mutants), path.name, line, col, kind, static, (s, e),
+                                 edits, original, mutated))
+
+    def rng(node) -> tuple[int, int]:
+        return node.sourceRange.start.offset, node.sourceRange.end.offset
+
+    def src(node) -> str:
+        s, e = rng(node)
+        return data[s:e].decode()
+
+    def visit(node):
+        k = _kind(node)
+        if k == "ModuleHeader":
+            fs.module_bodies.append(rng(node)[1])
+        ctx = None
+        if k in BINARY_KINDS or k in ("IntegerLiteralExpression", "IntegerVectorExpression",
+                                      "ConditionalExpression") or k == "ConditionalPredicate":
+            ctx = _context(node)
+        if ctx and ctx != "skip":
+            static = ctx == "static"
+            if k in BINARY_KINDS:
+                op = node.operatorToken
+                o_s, o_e = op.range.start.offset, op.range.end.offset
+                sym = data[o_s:o_e].decode()
+                if sym in SWAPS:
+                    add(rng(node), "op", static, [(o_s, o_e, SWAPS[sym])], sym, SWAPS[sym], at=o_s)
+            elif k in ("IntegerLiteralExpression", "IntegerVectorExpression"):
+                for new in _literal_variants(src(node)):
+                    s, e = rng(node)
+                    add((s, e), "const", static, [(s, e, new)], src(node), new)
+            elif k == "ConditionalExpression":
+                p, a, b = node.predicate, node.left, node.right
+                add(rng(node), "swap", static, [(*rng(a), ("range", *rng(b))), (*rng(b), ("range", *rng(a)))],
+                    f"? {src(a)} : {src(b)}", f"? {src(b)} : {src(a)}")
+            elif k == "ConditionalPredicate" and _kind(node.parent) == "ConditionalStatement":
+                s, e = rng(node)
+                add((s, e), "negate", static, [(s, s, "!("), (e, e, ")")], src(node), f"!({src(node)})")
+        if k in ("AssignmentExpression", "NonblockingAssignmentExpression"):
+            rhs = node.right
+            c = _context(rhs)
+            # A constant right-hand side ({W{1'b0}}, 0, 1'b1) is already covered by the const
+            # mutants; stuck-at applies to signals.
+            if c == "runtime" and not CONSTANT_RHS.match(src(rhs)):
+                s, e = rng(rhs)
+                add((s, e), "stuck0", False, [], src(rhs), "all zeros")
+                add((s, e), "stuck1", False, [], src(rhs), "all ones")
+        for c in _children(node):
+            visit(c)
+
+    visit(tree.root)
+    # stuck1 needs the rendered original twice: expand the placeholder into two range refs.
+    for m in fs.mutants:
+        # x ^ x and ~(x ^ x): all zeros / all ones at exactly the width the assignment gives
+        # x, so the mutant is as lint-clean as the original (a bare 0 would be a -Wall WIDTH
+        # warning, killed by lint rather than by a test).
+        s, e = m.site
+        if m.kind == "stuck0":
+            m.edits = [(s, e, ("concat", "((", ("range", s, e), ") ^ (", ("range", s, e), "))"))]
+        if m.kind == "stuck1":
+            m.edits = [(s, e, ("concat", "~((", ("range", s, e), ") ^ (", ("range", s, e), "))"))]
+    return fs
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+class Renderer:
+    """Text of a file with runtime mutants wrapped in tdash_mut selects (nesting allowed)."""
+
+    def __init__(self, fs: FileSites, runtime: list[Mutant]):
+        self.text = fs.data
+        self.by_site: dict[tuple[int, int], list[Mutant]] = {}
+        for m in runtime:
+            self.by_site.setdefault(m.site, []).append(m)
+        self.sites = sorted(self.by_site, key=lambda r: (r[0], -r[1]))
+
+    def _children(self, s: int, e: int, exclude: tuple[int, int] | None):
+        """Maximal sites strictly inside [s, e) (the site itself excluded)."""
+        out, end = [], -1
+        for r in self.sites:
+            if r[0] < s or r[1] > e or r == (s, e):
+                continue
+            if r[0] >= end:
+                out.append(r)
+                end = r[1]
+        return out
+
+    def payload(self, p) -> bytes:
+        """Text of one edit of a mutant: always plain source (see render)."""
+        if isinstance(p, str):
+            return p.encode()
+        if p[0] == "range":
+            return self.text[p[1]:p[2]]
+        if p[0] == "concat":
+            return b"".join(self.payload(x) for x in p[1:])
+        raise ValueError(p)
+
+    @staticmethod
+    def apply(text: bytes, s: int, e: int, edits, payload) -> bytes:
+        """Plain text of [s, e) with one mutant's edits."""
+        out, cur = [], s
+        for es, ee, p in sorted(edits, key=lambda x: (x[0], x[1])):
+            out += [text[cur:es], payload(p)]
+            cur = ee
+        return b"".join(out) + text[cur:e]
+
+    def render(self, s: int, e: int, edits=None, wrap_self: bool = True) -> bytes:
+        """Text of [s, e): sites inside it wrapped (and the site [s, e) itself when wrap_self),
+        with ``edits`` (one mutant's) applied instead of whatever they cover."""
+        if wrap_self and edits is None and (s, e) in self.by_site:
+            original = self.render(s, e, wrap_self=False)
+            # A mutant's arm holds plain source: when it is live no other mutant is, so the
+            # sites inside it need no selects of their own (this keeps the text linear in the
+            # nesting depth instead of exponential).
+            arms = [b"(tdash_mut == %d) ? (%s)" % (m.id, Renderer.apply(self.text, s, e, m.edits, self.payload))
+                    for m in self.by_site[(s, e)]]
+            return b"(" + b" : ".join(arms) + b" : (%s))" % original
+        edits = sorted(edits or [], key=lambda x: (x[0], x[1]))
+        pieces, cur = [], s
+        kids = [r for r in self._children(s, e, (s, e))
+                if not any(es <= r[0] and r[1] <= ee and es < ee for es, ee, _ in edits)]
+        events = [(es, ee, "edit", p) for es, ee, p in edits] + [(ks, ke, "site", None) for ks, ke in kids]
+        events.sort(key=lambda x: (x[0], 0 if x[2] == "edit" else 1))
+        for es, ee, what, p in events:
+            if es < cur:
+                continue  # overlaps something already emitted (a site inside a swapped arm)
+            pieces.append(self.text[cur:es])
+            pieces.append(self.payload(p) if what == "edit" else self.render(es, ee))
+            cur = ee
+        pieces.append(self.text[cur:e])
+        return b"".join(pieces)
+
+
+MUT_DECL = ('\n    // mutation testing: which mutant is live (+TDASH_MUT=<id>, 0 = none), see tb/mutation\n'
+            '    integer tdash_mut;\n'
+            '    initial if (!$value$plusargs("TDASH_MUT=%d", tdash_mut)) tdash_mut = 0;\n')
+
+
+def metamutant(fs: FileSites) -> str:
+    """The file with every runtime mutant behind its select, and tdash_mut declared in each module."""
+    r = Renderer(fs, [m for m in fs.mutants if not m.static])
+    if not fs.module_bodies or not any(not m.static for m in fs.mutants):
+        return r.render(0, len(fs.data), wrap_self=False).decode()
+    # Insert the declarations: offsets shift by what wrapping added before them, so re-render
+    # the file in module-sized pieces instead.
+    pieces, cur = [], 0
+    for b in fs.module_bodies:
+        pieces.append(r.render(cur, b, wrap_self=False))
+        pieces.append(MUT_DECL.encode())
+        cur = b
+    pieces.append(r.render(cur, len(fs.data), wrap_self=False))
+    return b"".join(pieces).decode()
+
+
+def static_mutant(fs: FileSites, m: Mutant) -> str:
+    """The original file with only mutant m applied."""
+    r = Renderer(fs, [])
+    return r.render(0, len(fs.data), m.edits, wrap_self=False).decode()
