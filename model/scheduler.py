@@ -337,8 +337,12 @@ def count_steps(eff: np.ndarray, depth: int = DEFAULT_DEPTH) -> int:
     return steps
 
 
-def count_steps_batch(eff: np.ndarray, depth: int = DEFAULT_DEPTH, group: int = 1) -> np.ndarray:
+def count_steps_batch(eff: np.ndarray, depth: int = DEFAULT_DEPTH, group: int = 1, step=None) -> np.ndarray:
     """:func:`count_steps` for S streams at once: (S, R, n) bool -> (S,) steps.
+
+    ``step`` replaces the paper's scheduler by another one over the same staging window (the
+    alternatives of model/schedulers.py): a callable that takes the window (``depth`` arrays
+    of S row masks) and removes, in place, the pairs it consumes this step.
 
     With ``group`` = 1 every stream advances on its own. With ``group`` = g, consecutive runs
     of g streams advance in lockstep -- the PE rows of a tile sharing the A staging buffers
@@ -369,7 +373,10 @@ def count_steps_batch(eff: np.ndarray, depth: int = DEFAULT_DEPTH, group: int = 
         if not live.any():
             return steps
         steps += live
-        _step_bitparallel(window, depth, n, level_pending.__getitem__)
+        if step is None:
+            _step_bitparallel(window, depth, n, level_pending.__getitem__)
+        else:
+            step(window)
         z_after = np.stack(window, axis=1)
         as_rows = _leading_empty_batch(z_after)
         if group > 1:  # lockstep: the group waits for its slowest member

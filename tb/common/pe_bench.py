@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -213,6 +214,35 @@ def speedup_table(depths) -> str:
     return "\n".join(lines)
 
 
+def save_jobs(path: Path, jobs) -> None:
+    """Jobs of any lengths as one .npz: rows stacked, with each job's length and mode."""
+    np.savez(path, a=np.concatenate([j.a for j in jobs]), b=np.concatenate([j.b for j in jobs]),
+             rows=np.array([j.rows for j in jobs]), mode=np.array([j.mode for j in jobs]))
+
+
+def load_jobs(path: Path):
+    data = np.load(path)
+    cuts = np.cumsum(data["rows"])[:-1]
+    return [PE.Job(a, b, int(m)) for a, b, m in
+            zip(np.split(data["a"], cuts), np.split(data["b"], cuts), data["mode"])]
+
+
+async def jobs_file(dut, kind):
+    """The jobs in the .npz named by TDASH_JOBS_IN (written by tb/common/pe_jobs.py for the
+    ``python -m model`` commands), checked like every other test -- values exact, every
+    result cycle equal to the model's -- and the measured cycles written to TDASH_JOBS_OUT."""
+    h = PeHarness(dut, kind)
+    await h.start()
+    jobs = load_jobs(Path(os.environ["TDASH_JOBS_IN"]))
+    t0 = time.perf_counter()
+    results, cycles, sim = await h.run(jobs)
+    run_wall = time.perf_counter() - t0
+    h.check(jobs, results, cycles, exact_cycles=True, label="jobs file")
+    Path(os.environ["TDASH_JOBS_OUT"]).write_text(json.dumps(
+        {"cycles": [int(c) for c in cycles], "model_cycles": h.expected_cycles(jobs).tolist(),
+         "results": [str(r) for r in results], "simulated": int(sim), "run_wall": run_wall}))
+    dut._log.info("%d jobs from %s: values exact, cycles equal the model's", len(jobs), os.environ["TDASH_JOBS_IN"])
+
 
 def cocotb_tests(kind: str, module: str, jobs: int) -> dict:
     """The PE cocotb tests for one DUT kind, named as if defined in ``module``:
@@ -233,9 +263,12 @@ def cocotb_tests(kind: str, module: str, jobs: int) -> dict:
     async def sparsity_sweep_test(dut):
         await sparsity_sweep(dut, kind)
 
+    async def jobs_file_test(dut):
+        await jobs_file(dut, kind)
+
     tests = {}
     for func in (random_jobs_exact_test, random_jobs_stalls_test, extremes_test, reset_mid_job_test,
-                 sparsity_sweep_test):
+                 sparsity_sweep_test, jobs_file_test):
         name = func.__name__.removesuffix("_test")
         func.__name__ = func.__qualname__ = name
         func.__module__ = module
@@ -244,4 +277,5 @@ def cocotb_tests(kind: str, module: str, jobs: int) -> dict:
 
 
 REGRESSION_TESTS = ["random_jobs_exact", "random_jobs_stalls", "extremes", "reset_mid_job"]
-"""What make test runs per parameter set; sparsity_sweep runs once, in test_pe_vs_dense_table."""
+"""What make test runs per parameter set; sparsity_sweep runs once, in test_pe_vs_dense_table;
+jobs_file is run by the python -m model commands (tb/common/pe_jobs.py)."""

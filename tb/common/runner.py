@@ -63,7 +63,7 @@ def prepare_toolchain() -> None:
 
 
 def run_block(block: str, toplevel: str, params: dict, sources: list[str], test_module: str,
-              testcase: str | list[str] | None = None) -> None:
+              testcase: str | list[str] | None = None, extra_env: dict | None = None) -> Path:
     """Build ``toplevel`` from ``sources`` (relative to rtl/, or absolute paths for
     testbench-only wrappers) with ``params`` and run ``test_module``
     (all its cocotb tests, or only ``testcase``).
@@ -74,7 +74,9 @@ def run_block(block: str, toplevel: str, params: dict, sources: list[str], test_
 
     The seed comes from SEED (``make sim SEED=n``) when set, else it is drawn at random; it is
     printed with the command that replays it. WAVES=1 dumps an FST waveform into the build
-    directory.
+    directory. ``extra_env`` adds environment variables for the test. Returns the results
+    XML (outside pytest the runner does not fail on failed tests: read it with
+    cocotb_tools.runner.get_results).
     """
     from cocotb_tools.runner import get_runner
 
@@ -105,7 +107,7 @@ def run_block(block: str, toplevel: str, params: dict, sources: list[str], test_
         global _runs
         _runs += 1
         run_id = f"{os.getpid()}_{_runs}"
-        runner.test(
+        return runner.test(
             hdl_toplevel=toplevel,
             plusargs=[f"+verilator+coverage+file+{build_dir}/coverage_{run_id}.dat"],
             test_module=test_module,
@@ -114,7 +116,7 @@ def run_block(block: str, toplevel: str, params: dict, sources: list[str], test_
             seed=seed,
             waves=waves,
             extra_env={"TDASH_PARAMS": json.dumps(params), "TDASH_SEED": str(seed), "TDASH_BLOCK": block,
-                       "TDASH_FCOV_FILE": str(build_dir / f"fcov_{run_id}.xml")},
+                       "TDASH_FCOV_FILE": str(build_dir / f"fcov_{run_id}.xml"), **(extra_env or {})},
         )
 
 

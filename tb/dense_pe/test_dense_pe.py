@@ -22,8 +22,8 @@ SOURCES = ["dense_pe.v", "tdash_stage_queue.v", "tdash_mac.v"]
 PARAM_SETS = [{"N": P.LANES, "DEPTH": d} for d in P.DEPTHS]
 
 
-def run_dense(params, testcase=None):
-    run_block("dense_pe", "dense_pe", params, SOURCES, "tb.dense_pe.test_dense_pe", testcase)
+def run_dense(params, testcase=None, extra_env=None):
+    return run_block("dense_pe", "dense_pe", params, SOURCES, "tb.dense_pe.test_dense_pe", testcase, extra_env)
 
 
 @pytest.mark.parametrize("params", PARAM_SETS, ids=lambda p: f"N{p['N']}_DEPTH{p['DEPTH']}")

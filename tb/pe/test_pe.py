@@ -25,8 +25,8 @@ SOURCES = ["tdash_pe.v", "tdash_stage_queue.v", "tdash_window_ctrl.v", "tdash_sc
 PARAM_SETS = [{"N": P.LANES, "DEPTH": d} for d in P.DEPTHS]
 
 
-def run_pe(params, testcase=None):
-    run_block("pe", "tdash_pe", params, SOURCES, "tb.pe.test_pe", testcase)
+def run_pe(params, testcase=None, extra_env=None):
+    return run_block("pe", "tdash_pe", params, SOURCES, "tb.pe.test_pe", testcase, extra_env)
 
 
 @pytest.mark.parametrize("params", PARAM_SETS, ids=lambda p: f"N{p['N']}_DEPTH{p['DEPTH']}")
