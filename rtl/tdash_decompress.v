@@ -9,7 +9,7 @@
 // first `adv` rows out as one output beat and shifts by adv.
 // Output: beats in tdash_pe's input format -- out_data row k, lane l at [(k*N + l)*DW +: DW],
 // out_rows = adv (1..DEPTH dense rows per cycle), out_last = the group's last beat -- so a
-// decompressor can feed a PE directly, one group per job.
+// decompressor can feed a PE directly, one group per job. Rows at and beyond out_rows are 0.
 // Timing: one stored row per cycle; the beat of stored row s is presented in cycle s + 1
 // (cycle 0 = the first stored row's, no stalls).
 `default_nettype none

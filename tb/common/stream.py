@@ -97,14 +97,28 @@ async def start(dut, period_ns: int = 10) -> None:
     await reset(dut)
 
 
+OUTPUT_PORTS = ("out_valid", "out_data", "out_rows", "out_last", "out_word")
+
+
 async def reset(dut, cycles: int = 3) -> None:
     """Synchronous active-high reset on dut.rst for a few cycles; returns at a falling edge.
-    Starts at a falling edge, so it may follow a cycle loop that ended in ReadOnly."""
+    Starts at a falling edge, so it may follow a cycle loop that ended in ReadOnly.
+
+    Checks the blocks' reset contract on the way: after every reset edge each output port
+    (out_valid and its payload) reads 0 -- no result can appear out of a reset, and
+    downstream logic sees a defined payload.
+    """
     await FallingEdge(dut.clk)
     dut.in_valid.value = 0
     dut.rst.value = 1
-    for _ in range(cycles):
+    outputs = [name for name in OUTPUT_PORTS if hasattr(dut, name)]
+    for k in range(cycles):
         await RisingEdge(dut.clk)
+        await ReadOnly()
+        for name in outputs:
+            value = str(getattr(dut, name).value)   # a bit or a vector; X/Z are not 0
+            assert set(value) == {"0"}, (
+                f"{name} = {value} after reset edge {k + 1}: every output must read 0 while rst is high")
     await FallingEdge(dut.clk)
     dut.rst.value = 0
 

@@ -35,8 +35,11 @@ class Decompressor:
     def read(self):
         rows = int(self.dut.out_rows.value)
         data = self.dut.out_data.value.to_unsigned()
-        vals = np.frombuffer(data.to_bytes(self.depth * self.n * 2, "little"), dtype="<i2")
-        return vals.reshape(self.depth, self.n)[:rows].astype(np.int64), int(self.dut.out_last.value)
+        vals = np.frombuffer(data.to_bytes(self.depth * self.n * 2, "little"), dtype="<i2").reshape(self.depth, self.n)
+        # Interface contract (rtl/tdash_decompress.v): rows at and beyond out_rows are zero, so
+        # a consumer that does not mask by out_rows still sees nothing there.
+        assert not vals[rows:].any(), f"out_data rows {rows}..{self.depth - 1} (beyond out_rows = {rows}) are not zero"
+        return vals[:rows].astype(np.int64), int(self.dut.out_last.value)
 
     async def run(self, x, rng=None, bubble=0.0, stall=0.0, label=""):
         c = C.compress(x, CB.DW, self.n, self.depth)

@@ -49,7 +49,7 @@ BUILD_ARGS = ["-Wno-fatal", "-Wno-lint", "-Wno-style"]   # lint ran before; muta
 # Mutant models are compiled without C++ optimisation: the quick runs are short, the builds
 # are what a static mutant costs.
 MAKE_OPT = "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0"
-MAX_STATIC_BLOCKS = 3
+MAX_STATIC_BENCHES = 4
 LINT_ARGS = ["--lint-only", "-Wall"]
 
 
@@ -207,13 +207,24 @@ class Campaign:
                 res.update(status="killed", by="lint", detail=msg)
                 return res
             if m.static:
-                # A static mutant costs a build per configuration: its survivors are tried on
-                # the cheapest configuration of up to MAX_STATIC_BLOCKS distinct benches.
-                firsts = {}
+                # A static mutant costs a build per configuration: it runs on every parameter
+                # set of the cheapest block that compiles the file (static mutants are mostly
+                # parameter arithmetic), then on the first configuration of the other blocks,
+                # MAX_STATIC_BENCHES in all.
+                first = [b for b in benches if b.block == benches[0].block]
+                others = {}
                 for bench in benches:
-                    firsts.setdefault(bench.block, bench)
-                benches = list(firsts.values())[:MAX_STATIC_BLOCKS]
+                    if bench.block != benches[0].block:
+                        others.setdefault(bench.block, bench)
+                benches = (first + list(others.values()))[:MAX_STATIC_BENCHES]
             for bench in benches:
+                if bench is not benches[0]:
+                    # Lint depends on the parameters too (widths): a warning in any
+                    # configuration stops the regression's build of it.
+                    lint_state, msg = lint(bench, rtl)
+                    if lint_state != "clean":
+                        res.update(status="killed", by=f"lint {bench.name}", detail=msg)
+                        return res
                 if m.static:
                     bdir = scratch / bench.name
                     try:
@@ -285,7 +296,11 @@ def report(results: dict[int, dict], wall: float, seed: int, files: list[str]) -
     cols = ["killed", "survived", "equivalent", "stillborn", "error"]
     lines = ["# Mutation testing of rtl/", "",
              f"{len(results)} mutants of {len(files)} files, seed {seed}, wall time {wall / 60:.1f} min "
-             f"(`make mutate`; operators and exclusions: tb/mutation/sites.py).", "",
+             f"(`make mutate`; operators and exclusions: tb/mutation/sites.py)."
+             + (f" {sum(1 for r in results.values() if r.get('rechecked'))} mutants of that campaign were re-run "
+                "against the final regression (`python -m tb.mutation --recheck` / `--ids`): their survivors after "
+                "tests were added, and those run while a testbench change was half-made; their rows are the "
+                "re-run's." if any(r.get("rechecked") for r in results.values()) else ""), "",
              "Kill rate = killed / (killed + survived): stillborn mutants (Verilator lint *errors*) "
              "are not designs, equivalent ones are argued in tb/mutation/equivalent.py.", "",
              "| file | mutants | " + " | ".join(cols) + " | kill rate |", "|---|---" + "|---" * len(cols) + "|---|"]
@@ -331,8 +346,11 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="parallel mutants (default: cores)")
     ap.add_argument("--sample", type=int, metavar="K", help="run K random non-equivalent mutants; fail unless all are killed")
     ap.add_argument("--seed", type=int, help="seed of the stimulus and of --sample (default: random)")
-    ap.add_argument("--ids", type=int, nargs="+", metavar="ID", help="run only these mutant ids")
+    ap.add_argument("--ids", type=int, nargs="+", metavar="ID",
+                    help="run only these mutant ids (merged into the last full campaign's report when there is one)")
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
+    ap.add_argument("--recheck", action="store_true",
+                    help="re-run the last full campaign's survivors (after adding tests) and merge into its report")
     args = ap.parse_args(argv)
     try:
         files = args.files or rtl_files()
@@ -349,21 +367,38 @@ def main(argv=None) -> int:
     all_sites, mutants = discover(files)
     if args.ids:
         mutants = [m for m in mutants if m.id in set(args.ids)]
+    if args.recheck:
+        if not (REPORT / "campaign.json").exists():
+            ap.error("--recheck needs a full campaign first (make mutate)")
+        prev = json.loads((REPORT / "results.json").read_text())
+        again = {r["key"] for r in prev if r["status"] in ("survived", "error")}
+        mutants = [m for m in mutants if m.key in again]
+    if (args.recheck or args.ids) and args.seed is None and (REPORT / "campaign.json").exists():
+        # Re-runs merged into the last full campaign reuse its stimulus seed.
+        seed = json.loads((REPORT / "campaign.json").read_text())["seed"]
     if args.list:
         for m in mutants:
             print(m.describe(), "static" if m.static else "runtime")
         print(f"{len(mutants)} mutants")
         return 0
+    pick_seed = seed
     if args.sample:
         # The guard samples mutants the last full campaign killed (BASELINE), so it checks that
         # the regression has not lost the power it was measured to have; a known survivor is
         # reported by make mutate, not re-found at random by make test.
-        killed = {k for k, v in json.loads(BASELINE.read_text()).items() if v == "killed"} if BASELINE.exists() else None
+        # It also reuses the campaign's stimulus seed, so a sampled mutant sees exactly the
+        # stimulus that killed it (the regression itself runs with fresh seeds every time).
+        killed = None
+        if BASELINE.exists():
+            base = json.loads(BASELINE.read_text())
+            killed = {k for k, v in base["status"].items() if v == "killed"}
+            seed = base["seed"] if args.seed is None else seed
         pool = [m for m in mutants if m.key not in EQUIVALENT and BN.for_file(m.file)
                 and (killed is None or m.key in killed)]
-        mutants = random.Random(seed).sample(pool, min(args.sample, len(pool)))
-    print(f"mutation: {len(mutants)} mutants of {len(files)} files, {args.jobs} in parallel, seed {seed} "
-          f"(replay: python -m tb.mutation --seed {seed}{' --sample %d' % args.sample if args.sample else ''})", flush=True)
+        mutants = random.Random(pick_seed).sample(pool, min(args.sample, len(pool)))
+    print(f"mutation: {len(mutants)} mutants of {len(files)} files, {args.jobs} in parallel, stimulus seed {seed} "
+          f"(replay: python -m tb.mutation --seed {pick_seed}{' --sample %d' % args.sample if args.sample else ''})",
+          flush=True)
     t0 = time.monotonic()
     results = Campaign(all_sites, mutants, args.jobs, seed).run()
     wall = time.monotonic() - t0
@@ -376,11 +411,27 @@ def main(argv=None) -> int:
               f"{len(bad)} survived, of {len(results)} sampled, {wall:.0f} s")
         return 1 if bad else 0
     REPORT.mkdir(parents=True, exist_ok=True)
+    full = not args.files and not args.ids
+    if args.recheck or (args.ids and (REPORT / "campaign.json").exists()):
+        # Merge into the last full campaign: its entries for these mutants are replaced (by
+        # key), the rest stand; the report says how many were re-checked.
+        prev = json.loads((REPORT / "results.json").read_text())
+        meta = json.loads((REPORT / "campaign.json").read_text())
+        new = {r["key"]: r for r in results.values()}
+        merged = [dict(new[r["key"]], rechecked=True) if r["key"] in new else r for r in prev]
+        results = {r["id"]: r for r in merged}
+        wall, seed, files = meta["wall"], meta["seed"], meta["files"]
+        meta["rechecks"] = meta.get("rechecks", []) + [{"mutants": len(new), "wall": round(time.monotonic() - t0)}]
+        (REPORT / "campaign.json").write_text(json.dumps(meta))
+        full = True
+    elif full:
+        (REPORT / "campaign.json").write_text(json.dumps({"wall": wall, "seed": seed, "files": files}))
     text = report(results, wall, seed, files)
     (REPORT / "summary.md").write_text(text)
     (REPORT / "results.json").write_text(json.dumps(sorted(results.values(), key=lambda r: r["id"]), indent=1))
-    if not args.files and not args.ids:
-        BASELINE.write_text(json.dumps({r["key"]: r["status"] for r in sorted(results.values(), key=lambda r: r["id"])},
+    if full:
+        BASELINE.write_text(json.dumps({"seed": seed, "status": {r["key"]: r["status"] for r in
+                                                                  sorted(results.values(), key=lambda r: r["id"])}},
                                        indent=0) + "\n")
         print(f"baseline for the make test guard: {BASELINE.relative_to(ROOT)} (commit it)")
     print(text.split("## Survivors")[0])

@@ -71,7 +71,6 @@ STATIC_KINDS = {"FunctionDeclaration", "ParameterDeclarationStatement", "IfGener
                 "LoopGenerate", "lvalue"}
 LITERAL = re.compile(r"^(?:(?P<size>\d+)?'(?P<signed>[sS]?)(?P<base>[bBoOdDhH]))?(?P<digits>[0-9a-fA-F_]+)$")
 BASES = {"b": 2, "o": 8, "d": 10, "h": 16}
-CONSTANT_RHS = re.compile(r"^[\s{}()]*(\w+\s*\{\s*)?(\d*'[sS]?[bBoOdDhH][0-9a-fA-F_xXzZ]+|\d+)[\s{}()]*$")
 
 
 @dataclass
@@ -148,6 +147,20 @@ def _context(node) -> str | None:
             break
         child, p = p, p.parent
     return "static" if static else "runtime"
+
+
+def _is_constant(node) -> bool:
+    """A literal, or a replication / concatenation of literals ({(N*SL+3){1'b0}})."""
+    k = _kind(node)
+    if k in ("IntegerLiteralExpression", "IntegerVectorExpression"):
+        return True
+    if k == "ParenthesizedExpression":
+        return _is_constant(node.expression)
+    if k == "MultipleConcatenationExpression":
+        return _is_constant(node.concatenation)
+    if k == "ConcatenationExpression":
+        return all(_is_constant(e) for e in _children(node))
+    return False
 
 
 def _literal_variants(text: str) -> list[str]:
@@ -234,7 +247,7 @@ def find_sites(path: Path, first_id: int = 0) -> FileSites:
             c = _context(rhs)
             # A constant right-hand side ({W{1'b0}}, 0, 1'b1) is already covered by the const
             # mutants; stuck-at applies to signals.
-            if c == "runtime" and not CONSTANT_RHS.match(src(rhs)):
+            if c == "runtime" and not _is_constant(rhs):
                 s, e = rng(rhs)
                 add((s, e), "stuck0", False, [], src(rhs), "all zeros")
                 add((s, e), "stuck1", False, [], src(rhs), "all ones")
