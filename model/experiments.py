@@ -55,11 +55,18 @@ def _save(fig, path: Path) -> Path:
     return path
 
 
+def sweep_streams(sparsities, samples: int, rows: int, lanes: int, seed: int) -> np.ndarray:
+    """(len(sparsities) * samples, rows, lanes) effectual flags: ``samples`` uniform random
+    streams per sparsity, in sparsity order (one batch: the vectorised model's cost per step
+    is nearly flat in the number of streams)."""
+    rng = np.random.default_rng(seed)
+    return np.concatenate([S.random_effectual(rng, (samples, rows, lanes), s) for s in sparsities])
+
+
 # --------------------------------------------------------------------------------- speedup
 def model_speedup(sparsities, depths, rows: int, lanes: int, samples: int, seed: int) -> dict:
     """{depth: [mean over samples of R / steps, per sparsity]} on (samples, rows, lanes) streams."""
-    rng = np.random.default_rng(seed)
-    eff = np.concatenate([S.random_effectual(rng, (samples, rows, lanes), s) for s in sparsities])
+    eff = sweep_streams(sparsities, samples, rows, lanes, seed)
     out = {}
     for i, depth in enumerate(depths):
         steps = S.count_steps_batch(eff, depth).reshape(len(sparsities), samples)
@@ -154,8 +161,7 @@ def speedup_plot(sparsities, depths, model: dict, rtl: dict | None, path: Path) 
 # --------------------------------------------------------------------------------- compare
 def compare(sparsities, depths, rows: int, samples: int, seed: int) -> dict:
     """{depth: {scheduler: [speedup per sparsity]}} on the same random streams."""
-    rng = np.random.default_rng(seed)
-    eff = np.concatenate([S.random_effectual(rng, (samples, rows, P.LANES), s) for s in sparsities])
+    eff = sweep_streams(sparsities, samples, rows, P.LANES, seed)
     out = {d: {} for d in depths}
     total, done = len(depths) * len(X.SCHEDULERS), 0
     for d in depths:
@@ -240,21 +246,23 @@ def rtl_trace_check(ops, per_op: int, seed: int) -> list[dict]:
     for i, op in enumerate(ops):
         jobs = T.slice_jobs(op, per_op, rng)
         run = run_jobs("tdash", P.DEFAULT_DEPTH, jobs, f"trace_{op.layer}_{op.op}")
-        steps = [PE.job_steps(j, P.DEFAULT_DEPTH) for j in jobs]
         rows.append({"layer": op.layer, "op": op.op, "jobs": len(jobs), "rows": sum(j.rows for j in jobs),
                      "rtl_cycles": run.total, "model_cycles": run.model_cycles[-1],
-                     "steps": sum(steps), "equal": run.cycles == run.model_cycles})
+                     "equal": run.cycles == run.model_cycles})
         progress(i + 1, len(ops), "RTL check of trace slices")
     return rows
+
+
+def records_speedup(records, depth: int) -> float:
+    """Speedup of a set of captured operations: their dense cycles over their TensorDash cycles."""
+    return sum(r[f"dense{depth}"] for r in records) / sum(r[f"td{depth}"] for r in records)
 
 
 def traces_markdown(data: dict) -> str:
     recs, depths = data["records"], data["depths"]
     last_epoch = data["epochs"]
     d0 = depths[0]
-
-    def spd(rs, d):
-        return sum(r[f"dense{d}"] for r in rs) / sum(r[f"td{d}"] for r in rs)
+    spd = records_speedup
 
     lines = [f"A 2-conv + linear CNN trained on scikit-learn's digits for {last_epoch} epochs (SGD, batch 32); "
              "operations captured every epoch on a fixed batch of 64 training images. Speedup = dense PE cycles / "
@@ -291,13 +299,9 @@ def traces_plot(data: dict, path: Path) -> Path:
     epochs = list(range(data["epochs"] + 1))
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.3))
     for op, style in zip(T.OPS, ("o-", "s-", "^-")):
-        ys = []
-        for e in epochs:
-            rs = [r for r in recs if r["epoch"] == e and r["op"] == op]
-            ys.append(sum(r[f"dense{d}"] for r in rs) / sum(r[f"td{d}"] for r in rs))
+        ys = [records_speedup([r for r in recs if r["epoch"] == e and r["op"] == op], d) for e in epochs]
         ax1.plot(epochs, ys, style, label=op)
-    overall = [sum(r[f"dense{d}"] for r in recs if r["epoch"] == e) / sum(r[f"td{d}"] for r in recs if r["epoch"] == e)
-               for e in epochs]
+    overall = [records_speedup([r for r in recs if r["epoch"] == e], d) for e in epochs]
     ax1.plot(epochs, overall, "k-", lw=2.5, label="all operations")
     ax1.set(xlabel="epoch (0 = initial weights)", ylabel=f"speedup (depth {d})", title="Speedup over training (cf. Fig 14)")
     ax1.grid(alpha=0.3)

@@ -31,12 +31,6 @@ from .params import DEFAULT_DEPTH
 SCHEDULERS = ("lookahead", "greedy", "matching")
 
 
-def lookahead_options(depth: int) -> tuple[tuple[int, int], ...]:
-    """The time-only subset of the paper's options: (row, 0) for every row of the window."""
-    S.check_params(depth, S.LANES)
-    return tuple(opt for opt in S.OPTIONS[depth] if opt[1] == 0)
-
-
 def _lookahead_step(depth: int):
     def step(window: list) -> None:
         pending = None  # lanes that have not taken a pair yet this step
