@@ -25,6 +25,7 @@ import numpy as np
 
 FORMATS = {"bf16": 16, "fp32": 32}
 """Floating-point operand formats and their widths (bits)."""
+FORMAT_DTYPES = {"bf16": np.uint16, "fp32": np.uint32}
 
 CANONICAL_NAN = np.uint32(0x7FC00000)
 MIN_NORMAL = np.float32(2.0 ** -126)
@@ -110,16 +111,16 @@ def fadd(x, y) -> np.ndarray:
 def tree_sum(products) -> np.ndarray:
     """rtl/tdash_fadd_tree.v: the adder tree over the last axis (the N lanes).
 
-    Order: lanes [0, h) and [h, n) are summed by two sub-trees and their sums added (lower
-    half as the adder's first operand), h the largest power of two below n; one lane is
-    itself. For n = 16: ((((l0+l1)+(l2+l3))+((l4+l5)+(l6+l7)))+...), a balanced tree.
+    Order: node i of a level is node 2i + node 2i+1 of the level below (2i as the adder's
+    first operand), or node 2i passed through when it has no partner, until one node is left.
+    For n = 16: ((((l0+l1)+(l2+l3))+((l4+l5)+(l6+l7)))+...), a balanced tree.
     """
     p = np.asarray(products, dtype=np.uint32)
-    n = p.shape[-1]
-    if n == 1:
-        return p[..., 0]
-    h = 1 << ((n - 1).bit_length() - 1)
-    return fadd(tree_sum(p[..., :h]), tree_sum(p[..., h:]))
+    while p.shape[-1] > 1:
+        pairs = p.shape[-1] // 2
+        s = fadd(p[..., 0:2 * pairs:2], p[..., 1:2 * pairs:2])
+        p = np.concatenate([s, p[..., 2 * pairs:]], axis=-1)
+    return p[..., 0]
 
 
 def accumulate(step_sums, valid=None) -> np.ndarray:
@@ -132,6 +133,16 @@ def accumulate(step_sums, valid=None) -> np.ndarray:
         nxt = fadd(acc, s[..., t])
         acc = nxt if valid is None else np.where(valid[..., t], nxt, acc)
     return acc
+
+
+def classify(bits) -> str:
+    """'nan', 'inf', 'zero' or 'normal' (results are never subnormal: FTZ)."""
+    b = int(bits) & 0x7FFFFFFF
+    if b > 0x7F800000:
+        return "nan"
+    if b == 0x7F800000:
+        return "inf"
+    return "zero" if b < 0x00800000 else "normal"
 
 
 def ulp_distance(x, y) -> np.ndarray:

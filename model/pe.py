@@ -1,5 +1,11 @@
 """Cycle-exact model of the TensorDash PE (rtl/tdash_pe.v) and the dense baseline PE
-(rtl/dense_pe.v), integer datapath (paper §3.1-3.2, §3.5, Fig 6, Fig 8).
+(rtl/dense_pe.v) (paper §3.1-3.2, §3.5, Fig 6, Fig 8), for the integer datapath and the
+bfloat16 / FP32 datapaths (issue 10; bit-exact arithmetic in model/fp.py).
+
+Operand formats (``Job.fmt``, the RTL's OP_TYPE): ``"int"`` signed integers, exact results;
+``"bf16"`` and ``"fp32"`` raw IEEE bit patterns in unsigned arrays, binary32 results whose bits
+depend on the summation order: :func:`result` gives the dense PE's (row by row) or the
+TensorDash PE's (scheduler step by step) exactly.
 
 A *job* is one dot product over R >= 1 rows of n (a, b) pairs. Jobs enter the PE as beats of
 up to ``depth`` rows (:func:`beats`); see the header of rtl/tdash_pe.v for the protocol.
@@ -21,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import fp as FP
 from . import scheduler as S
 from .params import DEFAULT_DEPTH
 
@@ -31,6 +38,9 @@ MODES = {MODE_BOTH: "both", MODE_B_ONLY: "B-only", MODE_DENSE: "bypass"}
 
 FIXED_LATENCY = 2
 
+OP_TYPES = {"int": 0, "bf16": 1, "fp32": 2}
+"""Operand formats and the RTL's OP_TYPE code for each."""
+
 DATA_WIDTH = 16
 """Default operand width: signed 16-bit integers."""
 
@@ -38,19 +48,29 @@ ROWS_LOG2 = 16
 """Default longest job the accumulator is sized for: 2**16 rows."""
 
 
-def acc_width(dw: int = DATA_WIDTH, n: int = 16, rows_log2: int = ROWS_LOG2) -> int:
-    """Accumulator width that can never overflow: |a*b| <= 2**(2*dw-2), summed over n lanes and
-    2**rows_log2 rows, stays below 2**(acc_width-1). Same formula as tdash_pe's ACC_W."""
+def acc_width(dw: int = DATA_WIDTH, n: int = 16, rows_log2: int = ROWS_LOG2, fmt: str = "int") -> int:
+    """Integers: the accumulator width that can never overflow: |a*b| <= 2**(2*dw-2), summed
+    over n lanes and 2**rows_log2 rows, stays below 2**(acc_width-1). Floating point: binary32.
+    Same formula as tdash_pe's ACC_W."""
+    if fmt != "int":
+        return 32
     return 2 * dw + int(np.ceil(np.log2(n))) + rows_log2
+
+
+def data_width(fmt: str) -> int:
+    """Operand width of a format: the RTL's DW default (16 for int)."""
+    return FP.FORMATS.get(fmt, DATA_WIDTH)
 
 
 @dataclass
 class Job:
-    """One dot product: ``a`` and ``b`` are (R, n) integer arrays; ``mode`` one of MODES."""
+    """One dot product: ``a`` and ``b`` are (R, n) integer arrays (signed values for ``fmt``
+    "int", raw bit patterns for "bf16" / "fp32"); ``mode`` one of MODES."""
 
     a: np.ndarray
     b: np.ndarray
     mode: int = MODE_BOTH
+    fmt: str = "int"
 
     def __post_init__(self):
         self.a = np.asarray(self.a)
@@ -63,29 +83,50 @@ class Job:
             raise ValueError(f"integer operands expected, got {self.a.dtype} and {self.b.dtype}")
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {sorted(MODES)}, got {self.mode!r}")
+        if self.fmt not in OP_TYPES:
+            raise ValueError(f"fmt must be one of {', '.join(OP_TYPES)}, got {self.fmt!r}")
+        if self.fmt != "int":
+            self.check_width(FP.FORMATS[self.fmt])
 
     @property
     def rows(self) -> int:
         return self.a.shape[0]
 
     def check_width(self, dw: int) -> None:
-        lo, hi = -(1 << (dw - 1)), (1 << (dw - 1)) - 1
+        if self.fmt == "int":
+            lo, hi, what = -(1 << (dw - 1)), (1 << (dw - 1)) - 1, f"signed {dw}-bit"
+        else:
+            lo, hi, what = 0, (1 << dw) - 1, f"{self.fmt} bit-pattern"
         for name, x in (("a", self.a), ("b", self.b)):
             if x.min() < lo or x.max() > hi:
-                raise ValueError(f"{name} holds values outside the signed {dw}-bit range [{lo}, {hi}]")
+                raise ValueError(f"{name} holds values outside the {what} range [{lo}, {hi}]")
+
+
+def nonzero(x: np.ndarray, fmt: str) -> tuple[np.ndarray, np.ndarray]:
+    """rtl/tdash_nonzero.v: (value is non-zero, value is Inf/NaN). Floating point reads only
+    the exponent: subnormals are zero (as in the multiplier)."""
+    if fmt == "int":
+        return x != 0, np.zeros(x.shape, dtype=bool)
+    return ~FP.is_zero(x, fmt), FP.is_special(x, fmt)
 
 
 def effectual(job: Job) -> np.ndarray:
-    """The Z flags the scheduler sees for this job, per the job's mode."""
+    """The Z flags the scheduler sees for this job, per the job's mode. A pair is skippable
+    when its product is a zero that cannot change the sum: one value zero, the other finite
+    (0 x Inf is NaN: such pairs stay, so IEEE NaN propagation is kept)."""
+    nz_a, sp_a = nonzero(job.a, job.fmt)
+    nz_b, sp_b = nonzero(job.b, job.fmt)
     if job.mode == MODE_BOTH:
-        return (job.a != 0) & (job.b != 0)
+        return nz_a & nz_b | sp_a | sp_b
     if job.mode == MODE_B_ONLY:
-        return job.b != 0
+        return nz_b | sp_a
     return np.ones(job.a.shape, dtype=bool)
 
 
 def dot(job: Job) -> int:
     """The exact integer result (Python ints: no overflow whatever the widths)."""
+    if job.fmt != "int":
+        raise ValueError(f"dot() is the exact integer result; a {job.fmt} job's result depends on the order: use result()")
     return int(np.dot(job.a.astype(object).ravel(), job.b.astype(object).ravel()))
 
 
@@ -94,27 +135,57 @@ def job_steps(job: Job, depth: int = DEFAULT_DEPTH) -> int:
     return S.count_steps(effectual(job), depth)
 
 
-def scheduled_result(job: Job, depth: int = DEFAULT_DEPTH) -> tuple[int, int]:
-    """Run the job through the scheduler and operand muxes as the PE does.
-
-    Returns ``(result, steps)`` where ``result`` sums, step by step, the products each lane's
-    muxes select. Every effectual pair must be used exactly once, so for integers the result
-    equals :func:`dot`; this is the model of the datapath the RTL implements (and the order
-    in which a floating-point PE would sum).
-    """
+def schedule_sources(job: Job, depth: int = DEFAULT_DEPTH) -> np.ndarray:
+    """Run the job through the scheduler as the PE does: a (steps, n) array of the flat
+    index (row * n + lane) of the pair each lane's muxes select in each step, -1 for an
+    idle lane. Every effectual pair appears exactly once."""
     z = effectual(job)
     n = z.shape[1]
     stream = S.RowStream(S.pack_rows(z), depth)
-    total, steps = 0, 0
+    steps = []
     while not stream.done:
         ms, z_after, as_rows = S.schedule_step(stream.window, depth, n)
+        picked = [-1] * n
         for lane, k in enumerate(ms):
             if k is not None:
                 row, src = S.option_source(lane, k, depth, n)
-                total += int(job.a[stream.head + row, src]) * int(job.b[stream.head + row, src])
+                picked[lane] = (stream.head + row) * n + src
+        steps.append(picked)
         stream.advance(z_after, as_rows)
-        steps += 1
-    return total, steps
+    return np.array(steps, dtype=np.int64).reshape(-1, n)
+
+
+def scheduled_result(job: Job, depth: int = DEFAULT_DEPTH) -> tuple[int, int]:
+    """The integer result summed in the scheduled order (the datapath the RTL implements):
+    ``(result, steps)``. Every effectual pair is used exactly once, so it equals :func:`dot`."""
+    src = schedule_sources(job, depth)
+    a, b = job.a.astype(object).ravel(), job.b.astype(object).ravel()
+    used = src[src >= 0]
+    return int(np.dot(a[used], b[used])), src.shape[0]
+
+
+def _fp_sum(job: Job, lanes_a: np.ndarray, lanes_b: np.ndarray) -> int:
+    """(steps, n) raw operands per lane -> the binary32 bits tdash_mac accumulates: per step
+    the lane products through the adder tree, then the accumulator, from +0."""
+    products = FP.fmul(lanes_a, lanes_b, job.fmt)
+    return int(FP.accumulate(FP.tree_sum(products)))
+
+
+def result(job: Job, kind: str = "tdash", depth: int = DEFAULT_DEPTH) -> int:
+    """The result the PE presents: ``kind`` "tdash" (scheduled order) or "dense" (row by row).
+    Integers: the exact dot product either way. Floating point: the binary32 bit pattern, in
+    the PE's summation order; idle lanes of a step hold zero operands, product +0."""
+    if kind not in ("tdash", "dense"):
+        raise ValueError(f"kind must be 'tdash' or 'dense', got {kind!r}")
+    if job.fmt == "int":
+        return dot(job)
+    if kind == "dense":
+        return _fp_sum(job, job.a, job.b)
+    src = schedule_sources(job, depth)
+    zero = np.zeros(1, dtype=job.a.dtype)
+    a = np.concatenate([job.a.ravel(), zero])  # index -1 reads the appended zero
+    b = np.concatenate([job.b.ravel(), zero])
+    return _fp_sum(job, a[src], b[src])
 
 
 def tdash_result_cycles(jobs: list[Job], depth: int = DEFAULT_DEPTH) -> np.ndarray:

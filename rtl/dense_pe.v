@@ -5,15 +5,17 @@
 // scheduler and no operand muxes: every (a, b) pair is multiplied, zero or not. in_mode is
 // accepted and ignored. With no upstream bubbles and no back-pressure, job j's result is
 // presented in cycle R_0 + ... + R_j + 2 (cycle 0 = the first beat's), the same fixed
-// latency as tdash_pe, so cycle ratios between the two are exactly step ratios.
+// latency as tdash_pe, so cycle ratios between the two are exactly step ratios. OP_TYPE as
+// tdash_pe's; floating-point sums go row by row through the same adder tree and accumulator.
 `default_nettype none
 
 module dense_pe #(
     parameter integer N         = 16,
     parameter integer DEPTH     = 3,
-    parameter integer DW        = 16,
-    parameter integer ROWS_LOG2 = 16,
-    parameter integer ACC_W     = 2 * DW + $clog2(N) + ROWS_LOG2
+    parameter integer OP_TYPE   = 0,                    // 0 INT, 1 BF16, 2 FP32 (tdash_mac.v)
+    parameter integer DW        = (OP_TYPE == 2) ? 32 : 16,
+    parameter integer ROWS_LOG2 = 16,                   // INT: longest job 2**ROWS_LOG2 rows
+    parameter integer ACC_W     = (OP_TYPE == 0) ? 2 * DW + $clog2(N) + ROWS_LOG2 : 32
 ) (
     input  wire                          clk,
     input  wire                          rst,
@@ -59,7 +61,7 @@ module dense_pe #(
         .wb_en(1'b0), .wb_payload({DEPTH*PW{1'b0}}), .pop({{(CW-1){1'b0}}, step})
     );
 
-    tdash_mac #(.N(N), .DW(DW), .ACC_W(ACC_W)) mac (
+    tdash_mac #(.N(N), .OP_TYPE(OP_TYPE), .DW(DW), .ACC_W(ACC_W)) mac (
         .clk(clk), .rst(rst), .enable(enable),
         .in_valid(step), .in_last(win_last[0]), .in_a(win_payload[VW +: VW]), .in_b(win_payload[0 +: VW]),
         .out_valid(out_valid), .out_data(out_data)

@@ -1,4 +1,5 @@
-// TensorDash processing element, integer datapath (paper §3.1-3.2, §3.5, Fig 8).
+// TensorDash processing element (paper §3.1-3.2, §3.5, Fig 8): integer, bfloat16 or FP32
+// datapath (OP_TYPE; §3 "FP32 PE", §4.4 bfloat16).
 //
 //   in beats --> staging queue --> scheduler + A/B operand muxes --> N multipliers,
 //   (<=DEPTH     (3*DEPTH rows;     (one step per cycle; same MS     adder tree, accumulator
@@ -9,7 +10,7 @@
 // It arrives as ceil(R/DEPTH) beats of the input stream: every beat but the last carries
 // DEPTH rows (in_rows = DEPTH), the last carries 1..DEPTH rows and has in_last = 1. Jobs
 // follow each other back to back. Row k of a beat, lane l, is in_a/in_b[(k*N + l)*DW +: DW],
-// two's complement. This shape is the paper's banked scratchpads: up to DEPTH rows written
+// two's complement (INT) or IEEE bits (BF16, FP32). This shape is the paper's banked scratchpads: up to DEPTH rows written
 // into the staging buffer per cycle, so the PE can drain DEPTH rows per cycle on sparse data.
 //
 // Modes (in_mode, taken per beat; keep it constant within a job):
@@ -17,7 +18,12 @@
 //   1  B side only:       Z = BZ, as in the paper's tile (§3.3) where only B is scheduled
 //   2  bypass:            Z = all ones: the dense schedule, one row per step (§3.5);
 //                         3 is reserved and behaves as 2.
-// Results are the exact integer dot product in every mode.
+// INT results are the exact integer dot product in every mode. Floating point: a value is
+// zero when its exponent field is 0 (subnormals are zero, as in the multiplier), and a pair of
+// a zero and an Inf or NaN is never skipped (0 x Inf = NaN must reach the sum, IEEE). The sum
+// follows the scheduled order: per step, the lane products through the fixed adder tree, then
+// into the accumulator (tdash_mac.v; model/pe.py computes exactly this). Skipped pairs are
+// zeros, so the only way skipping itself changes a result bit is the sign of a zero result.
 //
 // Window and job boundaries. The scheduler sees the first DEPTH queue rows, cut after the
 // current job's last row: rows of the next job are masked out of Z and never popped, so each
@@ -34,9 +40,10 @@
 // out_ready low while out_valid is high stalls every stage after the queue (the queue keeps
 // accepting beats while it has room); in_ready depends on registered state only.
 //
-// Accumulator. ACC_W = 2*DW + clog2(N) + ROWS_LOG2 bits: |a*b| <= 2**(2*DW-2), so a job of up
+// Accumulator (INT). ACC_W = 2*DW + clog2(N) + ROWS_LOG2 bits: |a*b| <= 2**(2*DW-2), so a job of up
 // to 2**ROWS_LOG2 rows sums to at most 2**(2*DW-2+clog2(N)+ROWS_LOG2) < 2**(ACC_W-1) in
 // magnitude and can never overflow. Default 16-bit operands, jobs up to 65536 rows: 52 bits.
+// BF16 and FP32 accumulate in binary32: ACC_W = 32, out_data is the result's bit pattern.
 //
 // Reset (rst, synchronous, active high) empties the queue and the pipeline and clears the
 // accumulator; a job cut by reset is dropped and the next beat starts a new job.
@@ -45,9 +52,10 @@
 module tdash_pe #(
     parameter integer N         = 16,
     parameter integer DEPTH     = 3,
-    parameter integer DW        = 16,
-    parameter integer ROWS_LOG2 = 16,
-    parameter integer ACC_W     = 2 * DW + $clog2(N) + ROWS_LOG2
+    parameter integer OP_TYPE   = 0,                    // 0 INT, 1 BF16, 2 FP32 (tdash_mac.v)
+    parameter integer DW        = (OP_TYPE == 2) ? 32 : 16,
+    parameter integer ROWS_LOG2 = 16,                   // INT: longest job 2**ROWS_LOG2 rows
+    parameter integer ACC_W     = (OP_TYPE == 0) ? 2 * DW + $clog2(N) + ROWS_LOG2 : 32
 ) (
     input  wire                          clk,
     input  wire                          rst,
@@ -77,11 +85,13 @@ module tdash_pe #(
         for (k = 0; k < DEPTH; k = k + 1) begin : in_row
             wire [VW-1:0] a = in_a[k*VW +: VW];
             wire [VW-1:0] b = in_b[k*VW +: VW];
-            wire [N-1:0]  nz_a, nz_b;
-            tdash_nonzero #(.N(N), .DW(DW)) zd_a (.row(a), .nz(nz_a));
-            tdash_nonzero #(.N(N), .DW(DW)) zd_b (.row(b), .nz(nz_b));
-            wire [N-1:0] z = (in_mode == MODE_BOTH)   ? (nz_a & nz_b) :
-                             (in_mode == MODE_B_ONLY) ? nz_b : {N{1'b1}};
+            wire [N-1:0]  nz_a, nz_b, sp_a, sp_b;
+            tdash_nonzero #(.N(N), .OP_TYPE(OP_TYPE), .DW(DW)) zd_a (.row(a), .nz(nz_a), .special(sp_a));
+            tdash_nonzero #(.N(N), .OP_TYPE(OP_TYPE), .DW(DW)) zd_b (.row(b), .nz(nz_b), .special(sp_b));
+            // A pair is skippable when its product is a zero that cannot change the sum: one
+            // value zero and the other finite (sp_*: Inf/NaN, floating point only).
+            wire [N-1:0] z = (in_mode == MODE_BOTH)   ? (nz_a & nz_b | sp_a | sp_b) :
+                             (in_mode == MODE_B_ONLY) ? (nz_b | sp_a) : {N{1'b1}};
             assign push_payload[k*PW +: PW] = {z, a, b};
         end
     endgenerate
@@ -136,7 +146,7 @@ module tdash_pe #(
         .window(win_b), .ms(ms), .valid(ms_valid), .operand(sel_b));
 
     // ---- operand registers, multipliers, adder tree, accumulator
-    tdash_mac #(.N(N), .DW(DW), .ACC_W(ACC_W)) mac (
+    tdash_mac #(.N(N), .OP_TYPE(OP_TYPE), .DW(DW), .ACC_W(ACC_W)) mac (
         .clk(clk), .rst(rst), .enable(enable),
         .in_valid(step), .in_last(job_end), .in_a(sel_a), .in_b(sel_b),
         .out_valid(out_valid), .out_data(out_data)

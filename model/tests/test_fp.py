@@ -84,8 +84,9 @@ def test_tree_order_is_the_documented_balanced_tree():
     quad = [add(pair[2 * i], pair[2 * i + 1]) for i in range(4)]
     want = add(add(quad[0], quad[1]), add(quad[2], quad[3]))
     assert np.array_equal(FP.tree_sum(p), want)
-    # Non power of two: lanes [0, 4) and [4, 6).
-    assert np.array_equal(FP.tree_sum(p[:, :6]), add(FP.tree_sum(p[:, :4]), add(p[:, 4], p[:, 5])))
+    # Non power of two: ((l0+l1)+(l2+l3)) + (l4+l5); ((l0+l1)+(l2+l3)) + l4.
+    assert np.array_equal(FP.tree_sum(p[:, :6]), add(add(pair[0], pair[1]), add(p[:, 4], p[:, 5])))
+    assert np.array_equal(FP.tree_sum(p[:, :5]), add(add(pair[0], pair[1]), p[:, 4]))
 
 
 def test_accumulate_in_order_and_masked():

@@ -28,6 +28,7 @@ import os
 
 from cocotb_coverage.coverage import CoverCross, CoverPoint, coverage_db
 
+from model import fp as FP
 from model import pe as PE
 from model import scheduler as S
 
@@ -118,12 +119,16 @@ class SchedulerCoverage:
 
 
 class PeCoverage:
-    """Per job: sample(job, stalled) -- operand sparsity (pairs with a zero A or B, whatever
-    the mode skips), length, mode, and whether its stream was stalled."""
+    """Per job: sample(job, stalled, result) -- operand sparsity (pairs with a zero A or B,
+    whatever the mode skips), length, mode, and whether its stream was stalled; floating point
+    adds the result's class (normal, zero, Inf, NaN: every IEEE special reached the output)."""
 
-    def __init__(self, block: str, n: int, depth: int):
-        self.depth = depth
-        root = f"{block}.N{n}_DEPTH{depth}"
+    def __init__(self, block: str, n: int, depth: int, fmt: str = "int"):
+        self.depth, self.fmt = depth, fmt
+        root = f"{block}.N{n}_DEPTH{depth}" + ("" if fmt == "int" else f"_{fmt}")
+        if fmt != "int":
+            self._sample_class = _decorate(_noop, CoverPoint(f"{root}.result_class", xf=lambda c: c,
+                                                             bins=["normal", "zero", "inf", "nan"]))
         names = [f"{root}.{p}" for p in ("sparsity", "length", "mode", "stall")]
         self._sample = _decorate(
             _noop,
@@ -134,10 +139,12 @@ class PeCoverage:
             CoverCross(f"{root}.cross", items=names),
         )
 
-    def sample(self, job: PE.Job, stalled: bool) -> None:
-        zero_pairs = float(((job.a == 0) | (job.b == 0)).mean())
+    def sample(self, job: PE.Job, stalled: bool, result: int | None = None) -> None:
+        zero_pairs = float((~PE.nonzero(job.a, job.fmt)[0] | ~PE.nonzero(job.b, job.fmt)[0]).mean())
         self._sample(sparsity_bin(zero_pairs), length_bin(job.rows, self.depth), PE.MODES[job.mode],
                      STALL_BINS[int(stalled)])
+        if self.fmt != "int" and result is not None:
+            self._sample_class(FP.classify(result))
 
 
 class GroupCoverage:

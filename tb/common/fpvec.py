@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from model import fp as FP
+
 _FRAC = {"bf16": 7, "fp32": 23}
 
 
 def pack(sign, exp, frac, fmt: str) -> np.ndarray:
     """(sign, biased exponent, fraction) arrays -> raw ``fmt`` operands."""
     mw = _FRAC[fmt]
-    dtype = np.uint16 if fmt == "bf16" else np.uint32
+    dtype = FP.FORMAT_DTYPES[fmt]
     return ((np.asarray(sign, np.uint64) << (mw + 8)) | (np.asarray(exp, np.uint64) << mw)
             | np.asarray(frac, np.uint64)).astype(dtype)
 
@@ -51,7 +53,7 @@ def operand_pairs(rng: np.random.Generator, fmt: str, count: int, op: str) -> tu
     mw = _FRAC[fmt]
     blocks_a, blocks_b = [a_sp], [b_sp]
     # Uniform bit patterns.
-    dtype = np.uint16 if fmt == "bf16" else np.uint32
+    dtype = FP.FORMAT_DTYPES[fmt]
     blocks_a.append(rng.integers(0, 1 << (mw + 9), size=part, dtype=np.uint64).astype(dtype))
     blocks_b.append(rng.integers(0, 1 << (mw + 9), size=part, dtype=np.uint64).astype(dtype))
     # A full significand against a short one (1..3 fraction bits): the exact product or sum

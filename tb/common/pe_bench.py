@@ -1,9 +1,11 @@
 """Testbench for the two PEs (tdash_pe and dense_pe share their ports), used by tb/pe and
 tb/dense_pe. Expected values and cycles come from model/pe.py only.
 
-Scoreboard rules: results must come out in job order, one per job, each equal to the exact
-integer dot product; with no upstream bubbles and no back-pressure each result's cycle
-(counted from the cycle the first beat is accepted) must equal the model's exactly.
+Scoreboard rules: results must come out in job order, one per job, each equal to the model's
+bit for bit (model.pe.result: the exact integer dot product, or for BF16 / FP32 the binary32
+bits of the sum in the DUT's own order, the scheduled one for tdash_pe, row by row for
+dense_pe); with no upstream bubbles and no back-pressure each result's cycle (counted from
+the cycle the first beat is accepted) must equal the model's exactly.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ import numpy as np
 
 import cocotb
 
+from model import fp as FP
 from model import pe as PE
 from tb.common.bus import pack_values
 from tb.common.fcov import PeCoverage
 from tb.common.runner import SIM_BUILD, dut_params, seeded_rng
 from tb.common.stream import Sink, Source, reset, run_cycles, start, stream_through
-from tb.common.tensors import extreme_jobs, random_jobs, sparse_ints
+from tb.common.tensors import extreme_jobs, fp_extreme_jobs, random_jobs, sparse_ints, sparse_values
 
 KINDS = {"tdash": "pe", "dense": "dense_pe"}  # DUT kind -> block name
 SWEEP_SPARSITIES = [round(0.1 * i, 1) for i in range(10)]
@@ -30,6 +33,13 @@ SWEEP_SIDES = {"one side (B)": PE.MODE_B_ONLY, "both sides": PE.MODE_BOTH}
 SWEEP_SEED = 2020          # fixed, so both PEs see the very same jobs
 SWEEP_JOBS, SWEEP_ROWS = 4, 256
 DENSE_SWEEP_DEPTH = 3      # dense cycles do not depend on the beat size; one dense run serves all
+FORMAT_OF_OP_TYPE = {code: fmt for fmt, code in PE.OP_TYPES.items()}
+
+
+def param_id(p: dict) -> str:
+    """pytest id of a PE parameter set, e.g. N16_DEPTH3 or N16_DEPTH3_fp32."""
+    fmt = FORMAT_OF_OP_TYPE[p.get("OP_TYPE", 0)]
+    return f"N{p['N']}_DEPTH{p['DEPTH']}" + ("" if fmt == "int" else f"_{fmt}")
 
 
 class PeHarness:
@@ -38,11 +48,26 @@ class PeHarness:
         self.dut, self.kind = dut, kind
         p = dut_params()
         self.n, self.depth = p["N"], p["DEPTH"]
-        self.dw = p.get("DW", PE.DATA_WIDTH)
-        self.acc_w = PE.acc_width(self.dw, self.n, p.get("ROWS_LOG2", PE.ROWS_LOG2))
+        self.fmt = FORMAT_OF_OP_TYPE[p.get("OP_TYPE", 0)]
+        self.dw = p.get("DW", PE.data_width(self.fmt))
+        self.acc_w = PE.acc_width(self.dw, self.n, p.get("ROWS_LOG2", PE.ROWS_LOG2), self.fmt)
         width = len(dut.out_data)
         assert width == self.acc_w, f"out_data is {width} bits, the model sizes it {self.acc_w}"
-        self.coverage = PeCoverage(KINDS[kind], self.n, self.depth)
+        self.coverage = PeCoverage(KINDS[kind], self.n, self.depth, self.fmt)
+
+    def read_result(self) -> int:
+        """out_data: a signed integer, or a binary32 bit pattern."""
+        value = self.dut.out_data.value
+        return value.to_signed() if self.fmt == "int" else value.to_unsigned()
+
+    def random_jobs(self, rng, count: int):
+        return random_jobs(rng, count, self.n, self.dw, self.depth, fmt=self.fmt)
+
+    def expected(self, job) -> int:
+        return PE.result(job, self.kind, self.depth)
+
+    def show(self, value: int) -> str:
+        return str(value) if self.fmt == "int" else f"{value:#010x} ({FP.bits_to_float(value)!r})"
 
     async def start(self) -> None:
         await start(self.dut)
@@ -79,22 +104,21 @@ class PeHarness:
         its first beat's handshake and its result's."""
         trace: dict = {}
         out = await stream_through(self.dut, self.encode(jobs), self._apply,
-                                   lambda: self.dut.out_data.value.to_signed(), len(jobs), rng, bubble, stall,
-                                   trace=trace)
+                                   self.read_result, len(jobs), rng, bubble, stall, trace=trace)
         stalls = np.array(trace["stalls"], dtype=np.int64)
         first_beat = np.cumsum([0] + [-(-j.rows // self.depth) for j in jobs])
-        for job, beat, done in zip(jobs, first_beat, trace["results"]):
+        for job, beat, done, result in zip(jobs, first_beat, trace["results"], out[0]):
             begin = trace["accepted"][beat]
-            self.coverage.sample(job, bool(((stalls >= begin) & (stalls <= done)).any()))
+            self.coverage.sample(job, bool(((stalls >= begin) & (stalls <= done)).any()), result)
         return out
 
     def check(self, jobs, results, cycles, exact_cycles: bool, label: str) -> None:
         assert len(results) == len(jobs), (
             f"{label}: {len(results)} results for {len(jobs)} jobs (lost or duplicated)")
         for j, (job, got) in enumerate(zip(jobs, results)):
-            want = PE.dot(job)
-            assert got == want, (f"{label}: job {j} ({job.rows} rows, mode {PE.MODES[job.mode]}) "
-                                 f"result {got} != exact dot product {want}")
+            want = self.expected(job)
+            assert got == want, (f"{label}: job {j} ({job.rows} rows, mode {PE.MODES[job.mode]}, {job.fmt}) "
+                                 f"result {self.show(got)} != model {self.show(want)}")
         if exact_cycles:
             want_cycles = self.expected_cycles(jobs).tolist()
             for j, (got, want) in enumerate(zip(cycles, want_cycles)):
@@ -105,7 +129,7 @@ class PeHarness:
 async def random_jobs_exact(dut, kind, rng, count: int):
     h = PeHarness(dut, kind)
     await h.start()
-    jobs = random_jobs(rng, count, h.n, h.dw, h.depth)
+    jobs = h.random_jobs(rng, count)
     results, cycles, sim = await h.run(jobs)
     h.check(jobs, results, cycles, exact_cycles=True, label="no stalls")
     rows = sum(j.rows for j in jobs)
@@ -120,7 +144,7 @@ async def random_jobs_stalls(dut, kind, rng, count: int):
     # every job (each spans >= 3 cycles), so the "stalled" coverage bins close by construction.
     every_other = lambda cycle: cycle % 2 == 1  # noqa: E731
     for bubble, stall in ((0.3, 0.0), (0.0, 0.5), (0.4, 0.6), (0.0, every_other)):
-        jobs = random_jobs(rng, count, h.n, h.dw, h.depth)
+        jobs = h.random_jobs(rng, count)
         results, cycles, _ = await h.run(jobs, rng, bubble, stall)
         label = f"bubbles {bubble}, back-pressure {'every other cycle' if callable(stall) else stall}"
         h.check(jobs, results, cycles, exact_cycles=False, label=label)
@@ -134,25 +158,33 @@ async def extremes(dut, kind, rng):
     h = PeHarness(dut, kind)
     await h.start()
     long_rows = int(os.environ.get("TDASH_LONG_ROWS", "2000"))
-    jobs = extreme_jobs(rng, h.n, h.dw, long_rows, h.depth)
+    if h.fmt == "int":
+        jobs = extreme_jobs(rng, h.n, h.dw, long_rows, h.depth)
+    else:
+        jobs = fp_extreme_jobs(rng, h.n, h.fmt, long_rows, h.depth)
     results, cycles, _ = await h.run(jobs)
     h.check(jobs, results, cycles, exact_cycles=True, label="extremes")
-    dut._log.info("extreme jobs exact (largest |result| %d, %d bits of %d)", max(abs(r) for r in results),
-                  max(abs(r) for r in results).bit_length() + 1, h.acc_w)
+    if h.fmt == "int":
+        dut._log.info("extreme jobs exact (largest |result| %d, %d bits of %d)", max(abs(r) for r in results),
+                      max(abs(r) for r in results).bit_length() + 1, h.acc_w)
+    else:
+        dut._log.info("%d %s corner jobs bit-exact: %s", len(jobs), h.fmt,
+                      ", ".join(sorted({FP.classify(r) for r in results})))
 
 
 async def reset_mid_job(dut, kind, rng):
     """Reset in the middle of a long job, then check the next jobs are exact and on time."""
     h = PeHarness(dut, kind)
     await h.start()
-    long_job = PE.Job(sparse_ints(rng, (200, h.n), 0.3, h.dw), sparse_ints(rng, (200, h.n), 0.3, h.dw))
+    long_job = PE.Job(sparse_values(rng, (200, h.n), 0.3, h.dw, h.fmt), sparse_values(rng, (200, h.n), 0.3, h.dw, h.fmt),
+                      PE.MODE_BOTH, h.fmt)
     src = Source(dut, dut.in_valid, dut.in_ready, h.encode([long_job]), h._apply)
-    sink = Sink(dut, dut.out_valid, dut.out_ready, lambda: dut.out_data.value.to_signed())
+    sink = Sink(dut, dut.out_valid, dut.out_ready, h.read_result)
     await run_cycles(dut, [src, sink], lambda: src.index >= 20, 1000)  # ~60 rows in
     assert not sink.items, "no result may come out of a job cut short"
     await reset(dut)
     assert not dut.out_valid.value, "out_valid must be low after reset"
-    jobs = random_jobs(rng, 30, h.n, h.dw, h.depth)
+    jobs = h.random_jobs(rng, 30)
     results, cycles, _ = await h.run(jobs)
     h.check(jobs, results, cycles, exact_cycles=True, label="after reset")
     dut._log.info("reset after %d beats of a 200-row job; the next 30 jobs exact and cycle-exact", 20)
