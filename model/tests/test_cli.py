@@ -58,6 +58,18 @@ def test_traces_one_epoch(tmp_path, capsys):
     assert (tmp_path / "traces.png").exists()
 
 
+def test_numerics_table_and_plot(tmp_path, capsys):
+    """Random jobs only (--epochs 0): one row per (sparsity, format); all-zero data reorders
+    nothing, so both orders give the same bits."""
+    assert main(["numerics", "--jobs", "20", "--rows", "16", "--epochs", "0", "--sparsity", "0.5", "1",
+                 "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    rows = [[c.strip() for c in line.split("|")[1:-1]] for line in out.splitlines() if line.startswith("| random")]
+    assert [(r[1], r[2]) for r in rows] == [("0.5", "bf16"), ("0.5", "fp32"), ("1.0", "bf16"), ("1.0", "fp32")]
+    assert rows[2][4] == rows[3][4] == "100.0%"
+    assert (tmp_path / "numerics.png").stat().st_size > 10_000
+
+
 def test_bench_reports_a_rate(capsys):
     assert main(["bench", "--no-rtl", "--streams", "64", "--rows", "50", "--repeat", "1", "--depth", "3"]) == 0
     assert "steps/s" in capsys.readouterr().out
@@ -85,6 +97,9 @@ def test_tile_study_writes_table_and_plot(tmp_path, capsys):
     (["bench", "--rtl-jobs", "x"], "expected a positive integer"),
     (["report", "--out", "README.md"], "exists and is not a directory"),
     (["bench", "--rows", "0"], "expected a positive integer"),
+    (["numerics", "--epochs", "-1"], "expected a non-negative integer"),
+    (["numerics", "--sparsity", "2"], "sparsity must be in [0, 1]"),
+    (["numerics", "--jobs", "0"], "expected a positive integer"),
     (["frobnicate"], "invalid choice"),
     ([], "required: command"),
 ])

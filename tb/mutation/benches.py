@@ -23,6 +23,7 @@ QUICK_ENV = {
     "TDASH_WINDOWS": "3000",    # random scheduler windows (100000)
     "TDASH_STREAMS": "30",      # scheduler row streams (300)
     "TDASH_TENSORS": "6",       # compressor / decompressor tensors (40)
+    "TDASH_FP_VECTORS": "5000", # FP multiplier / adder operand pairs (100000)
 }
 
 
@@ -61,7 +62,11 @@ def benches() -> list[Bench]:
     from tb.scheduler import test_scheduler as TS
     from tb.tile import test_tile as TT
 
-    out = []
+    from tb.fmul import test_fmul as TM
+
+    out = [_b("fadd", "tdash_fadd", {}, ["tdash_fadd.v"], "tb.fadd.test_fadd")]
+    for p in TM.PARAM_SETS:
+        out.append(_b("fmul", "tdash_fmul", p, ["tdash_fmul.v"], "tb.fmul.test_fmul"))
     for d in (3, 2):
         out.append(_b("decompress", "tdash_decompress", {"N": P.LANES, "DEPTH": d}, ["tdash_decompress.v"],
                       "tb.decompress.test_decompress"))
