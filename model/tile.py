@@ -14,6 +14,11 @@ drained more wait for the slowest one, as the paper describes. A job (one dot pr
 therefore takes ``tile_steps`` = the lockstep count below, never fewer steps than its slowest
 row would alone, and its ROWS x COLS results are presented together in cycle
 ``steps_0 + ... + steps_j + FIXED_LATENCY`` (same pipeline and protocol as the PE).
+
+Floating point (``TileJob.fmt`` "bf16" / "fp32", raw bit patterns as in model/pe.py): row r's
+effectual flags are B_r's non-zeros plus the lanes where any column's A value is Inf/NaN, and
+PE (r, c) sums in row r's scheduled order (:func:`tile_sources`), through the same adder tree
+and accumulator as the PE.
 """
 
 from __future__ import annotations
@@ -22,9 +27,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import fp as FP
 from . import scheduler as S
 from .params import DEFAULT_DEPTH
-from .pe import FIXED_LATENCY
+from .pe import FIXED_LATENCY, OP_TYPES, nonzero
 
 
 @dataclass
@@ -34,6 +40,7 @@ class TileJob:
 
     a: np.ndarray
     b: np.ndarray
+    fmt: str = "int"
 
     def __post_init__(self):
         self.a, self.b = np.asarray(self.a), np.asarray(self.b)
@@ -44,6 +51,8 @@ class TileJob:
             raise ValueError("a job needs at least one row")
         if not (np.issubdtype(self.a.dtype, np.integer) and np.issubdtype(self.b.dtype, np.integer)):
             raise ValueError(f"integer operands expected, got {self.a.dtype} and {self.b.dtype}")
+        if self.fmt not in OP_TYPES:
+            raise ValueError(f"fmt must be one of {', '.join(OP_TYPES)}, got {self.fmt!r}")
 
     @property
     def rows(self) -> int:
@@ -54,27 +63,58 @@ class TileJob:
         return self.b.shape[0], self.a.shape[0]
 
 
-def results(job: TileJob) -> np.ndarray:
-    """(ROWS, COLS) exact integer results (Python ints)."""
-    a = job.a.astype(object).reshape(job.a.shape[0], -1)
-    b = job.b.astype(object).reshape(job.b.shape[0], -1)
-    return b @ a.T
+def effectual(job: TileJob) -> np.ndarray:
+    """(ROWS, R, n) Z flags of the row schedulers: B_r's non-zeros, and for floating point
+    every lane where some column's A value is Inf/NaN (0 x Inf = NaN is never skipped)."""
+    nz_b = nonzero(job.b, job.fmt)[0]
+    return nz_b | nonzero(job.a, job.fmt)[1].any(axis=0)
 
 
-def tile_steps(job: TileJob, depth: int = DEFAULT_DEPTH) -> int:
-    """Scheduler steps of a tile job, read literally: one window for all rows, each row
-    schedules its own B zero vector, the window advances by the smallest AS."""
-    z = job.b != 0
+def tile_sources(job: TileJob, depth: int = DEFAULT_DEPTH) -> np.ndarray:
+    """(ROWS, steps, n): per PE row and step, the flat index (row * n + lane) of the pair each
+    lane's muxes select, -1 for idle; read literally: one window for all rows, each row
+    schedules its own Z, the window advances by the smallest AS."""
+    z = effectual(job)
     n = z.shape[2]
     streams = [S.RowStream(S.pack_rows(zr), depth) for zr in z]
-    steps = 0
+    picked = []
     while not streams[0].done:
         outs = [S.schedule_step(st.window, depth, n) for st in streams]
         advance = min(as_rows for _, _, as_rows in outs)
-        for st, (_, z_after, _) in zip(streams, outs):
+        step = []
+        for st, (ms, z_after, _) in zip(streams, outs):
+            lanes = [-1] * n
+            for lane, k in enumerate(ms):
+                if k is not None:
+                    row, src = S.option_source(lane, k, depth, n)
+                    lanes[lane] = (st.head + row) * n + src
+            step.append(lanes)
             st.advance(z_after, advance)
-        steps += 1
-    return steps
+        picked.append(step)
+    return np.array(picked, dtype=np.int64).reshape(-1, len(streams), n).transpose(1, 0, 2)
+
+
+def results(job: TileJob, depth: int = DEFAULT_DEPTH) -> np.ndarray:
+    """(ROWS, COLS) results: exact integers (Python ints), or for floating point the binary32
+    bits of PE (r, c)'s sum in row r's scheduled order."""
+    if job.fmt == "int":
+        a = job.a.astype(object).reshape(job.a.shape[0], -1)
+        b = job.b.astype(object).reshape(job.b.shape[0], -1)
+        return b @ a.T
+    src = tile_sources(job, depth)                       # (ROWS, steps, n)
+    zero = np.zeros((1,), dtype=job.a.dtype)
+    out = np.empty((job.b.shape[0], job.a.shape[0]), dtype=object)
+    for r in range(job.b.shape[0]):
+        b = np.concatenate([job.b[r].ravel(), zero])[src[r]]
+        for c in range(job.a.shape[0]):
+            a = np.concatenate([job.a[c].ravel(), zero])[src[r]]
+            out[r, c] = int(FP.accumulate(FP.tree_sum(FP.fmul(a, b, job.fmt))))
+    return out
+
+
+def tile_steps(job: TileJob, depth: int = DEFAULT_DEPTH) -> int:
+    """Scheduler steps of a tile job (:func:`tile_sources`)."""
+    return tile_sources(job, depth).shape[1]
 
 
 def tile_steps_batch(b_eff: np.ndarray, depth: int = DEFAULT_DEPTH) -> np.ndarray:

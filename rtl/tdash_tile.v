@@ -22,6 +22,11 @@
 // out_data[(r*COLS + c)*ACC_W +: ACC_W]. With no bubbles and no back-pressure, job j's results
 // are presented in cycle steps_0 + ... + steps_j + 2 (cycle 0 = the first beat's), exactly as
 // in tdash_pe, with steps = model.tile.tile_steps. Reset as in tdash_pe.
+//
+// Operand types (OP_TYPE) as in tdash_pe: INT, BF16, FP32. For floating point a B value is
+// zero when its exponent field is 0, and a B zero is only skipped when no column's A value at
+// that position is Inf or NaN (0 x Inf = NaN must reach PE (r, c)'s sum, IEEE). Each PE sums in
+// its row's scheduled order (model/tile.py computes exactly that).
 `default_nettype none
 
 module tdash_tile #(
@@ -29,9 +34,10 @@ module tdash_tile #(
     parameter integer COLS      = 4,
     parameter integer N         = 16,
     parameter integer DEPTH     = 3,
-    parameter integer DW        = 16,
-    parameter integer ROWS_LOG2 = 16,
-    parameter integer ACC_W     = 2 * DW + $clog2(N) + ROWS_LOG2
+    parameter integer OP_TYPE   = 0,                    // 0 INT, 1 BF16, 2 FP32 (tdash_mac.v)
+    parameter integer DW        = (OP_TYPE == 2) ? 32 : 16,
+    parameter integer ROWS_LOG2 = 16,                   // INT: longest job 2**ROWS_LOG2 rows
+    parameter integer ACC_W     = (OP_TYPE == 0) ? 2 * DW + $clog2(N) + ROWS_LOG2 : 32
 ) (
     input  wire                          clk,
     input  wire                          rst,
@@ -62,15 +68,30 @@ module tdash_tile #(
     genvar k, r, c;
     generate
         for (k = 0; k < DEPTH; k = k + 1) begin : in_row
+            // Lanes where some column's A value is Inf/NaN (always 0 for integers).
+            wire [COLS*N-1:0] sp_a;
+            for (c = 0; c < COLS; c = c + 1) begin : acol
+                wire [VW-1:0] a = in_a[c*BW + k*VW +: VW];
+                /* verilator lint_off UNUSEDSIGNAL */
+                wire [N-1:0]  nz_a;    // A zeros are multiplied like any value (one-side scheduling)
+                /* verilator lint_on UNUSEDSIGNAL */
+                tdash_nonzero #(.N(N), .OP_TYPE(OP_TYPE), .DW(DW)) zd (.row(a), .nz(nz_a), .special(sp_a[c*N +: N]));
+                assign push_payload[k*PW + A_OFF + c*VW +: VW] = a;
+            end
+            reg [N-1:0] sp_any;
+            integer q;
+            always @* begin
+                sp_any = {N{1'b0}};
+                for (q = 0; q < COLS; q = q + 1) sp_any = sp_any | sp_a[q*N +: N];
+            end
             for (r = 0; r < ROWS; r = r + 1) begin : brow
                 wire [VW-1:0] b = in_b[r*BW + k*VW +: VW];
-                wire [N-1:0]  nz;
-                tdash_nonzero #(.N(N), .DW(DW)) zd (.row(b), .nz(nz));
+                /* verilator lint_off UNUSEDSIGNAL */
+                wire [N-1:0]  nz, sp_b;  // sp_b implies nz (exponent all ones is non-zero)
+                /* verilator lint_on UNUSEDSIGNAL */
+                tdash_nonzero #(.N(N), .OP_TYPE(OP_TYPE), .DW(DW)) zd (.row(b), .nz(nz), .special(sp_b));
                 assign push_payload[k*PW + B_OFF + r*VW +: VW] = b;
-                assign push_payload[k*PW + Z_OFF + r*N +: N]   = nz;
-            end
-            for (c = 0; c < COLS; c = c + 1) begin : acol
-                assign push_payload[k*PW + A_OFF + c*VW +: VW] = in_a[c*BW + k*VW +: VW];
+                assign push_payload[k*PW + Z_OFF + r*N +: N]   = nz | sp_any;
             end
         end
     endgenerate
@@ -147,7 +168,7 @@ module tdash_tile #(
                 tdash_operand_mux #(.N(N), .DEPTH(DEPTH), .DW(DW)) mux_a (
                     .window(a_col[c].win_a), .ms(ms_all[r*3*N +: 3*N]),
                     .valid(valid_all[r*N +: N]), .operand(sel_a));
-                tdash_mac #(.N(N), .DW(DW), .ACC_W(ACC_W)) mac (
+                tdash_mac #(.N(N), .OP_TYPE(OP_TYPE), .DW(DW), .ACC_W(ACC_W)) mac (
                     .clk(clk), .rst(rst), .enable(enable),
                     .in_valid(step), .in_last(job_end), .in_a(sel_a), .in_b(sel_b_all[r*VW +: VW]),
                     .out_valid(valid_pe[r*COLS + c]), .out_data(out_data[(r*COLS + c)*ACC_W +: ACC_W])

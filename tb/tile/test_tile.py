@@ -1,7 +1,9 @@
 """cocotb testbench for rtl/tdash_tile.v against model/tile.py.
 
-Geometries 1x1, 1x4, 4x1, 2x2 and 4x4 (pytest parameters). Every output of every job must be
-the exact integer dot(A_c, B_r); with no stalls every job's results must appear in the cycle
+Geometries 1x1, 1x4, 4x1, 2x2 and 4x4 with integers, 2x2 with BF16 and FP32 (pytest
+parameters). Every output of every job must equal model/tile.py's bit for bit: the exact
+integer dot(A_c, B_r), or the binary32 sum in row r's scheduled order (with Inf/NaN injected
+into some floating-point jobs); with no stalls every job's results must appear in the cycle
 model.tile predicts; with random upstream bubbles and back-pressure nothing may be lost or
 duplicated. Run with ``make sim MODULE=tile``.
 """
@@ -22,7 +24,9 @@ from tb.common.bus import pack_values
 from tb.common.fcov import TileCoverage
 from tb.common.runner import dut_params, run_block, seeded_rng
 from tb.common.stream import start, stream_through
-from tb.common.tensors import random_job_length, sparse_ints
+from model import fp as FP
+from tb.common.pe_bench import FORMAT_OF_OP_TYPE
+from tb.common.tensors import random_job_length, sparse_values
 
 JOBS = int(os.environ.get("TDASH_JOBS", "300")) // 5
 
@@ -32,10 +36,18 @@ class TileHarness:
         self.dut = dut
         p = dut_params()
         self.rows, self.cols, self.n, self.depth = p["ROWS"], p["COLS"], p["N"], p["DEPTH"]
-        self.dw = PE.DATA_WIDTH
-        self.acc_w = PE.acc_width(self.dw, self.n)
+        self.fmt = FORMAT_OF_OP_TYPE[p.get("OP_TYPE", 0)]
+        self.dw = PE.data_width(self.fmt)
+        self.acc_w = PE.acc_width(self.dw, self.n, fmt=self.fmt)
         assert len(dut.out_data) == self.rows * self.cols * self.acc_w
-        self.coverage = TileCoverage(self.rows, self.cols, f"R{self.rows}xC{self.cols}")
+        tag = f"R{self.rows}xC{self.cols}" + ("" if self.fmt == "int" else f"_{self.fmt}")
+        self.coverage = TileCoverage(self.rows, self.cols, tag)
+
+    def values(self, rng, shape, sparsity):
+        return sparse_values(rng, shape, sparsity, self.dw, self.fmt)
+
+    def job(self, a, b):
+        return T.TileJob(a, b, self.fmt)
 
     async def start(self):
         await start(self.dut)
@@ -47,9 +59,14 @@ class TileHarness:
             rows = random_job_length(rng, 200)
             b_sparsity = rng.choice([0.0, 1.0, *rng.random(4)], size=self.rows)
             a_sparsity = float(rng.choice([0.0, rng.random()]))
-            b = np.stack([sparse_ints(rng, (rows, self.n), s, self.dw) for s in b_sparsity])
-            a = sparse_ints(rng, (self.cols, rows, self.n), a_sparsity, self.dw)
-            jobs.append(T.TileJob(a, b))
+            b = np.stack([self.values(rng, (rows, self.n), s) for s in b_sparsity])
+            a = self.values(rng, (self.cols, rows, self.n), a_sparsity)
+            if self.fmt != "int" and rng.random() < 0.15:
+                # An Inf or NaN somewhere in A or B: it must reach exactly the PEs it feeds.
+                x = a if rng.random() < 0.5 else b
+                x[tuple(int(rng.integers(0, d)) for d in x.shape)] = FP.from_float(
+                    np.float32(rng.choice([np.inf, -np.inf, np.nan])), self.fmt)
+            jobs.append(self.job(a, b))
         return jobs
 
     def encode(self, jobs):
@@ -70,26 +87,28 @@ class TileHarness:
         self.dut.in_rows.value, self.dut.in_last.value = rows, last
 
     def read(self):
+        """(ROWS, COLS) results: signed integers, or binary32 bit patterns."""
         bus = self.dut.out_data.value.to_unsigned()
         mask, sign = (1 << self.acc_w) - 1, 1 << (self.acc_w - 1)
         fields = [(bus >> (i * self.acc_w)) & mask for i in range(self.rows * self.cols)]
-        return np.array([f - (1 << self.acc_w) if f & sign else f for f in fields],
-                        dtype=object).reshape(self.rows, self.cols)
+        if self.fmt == "int":
+            fields = [f - (1 << self.acc_w) if f & sign else f for f in fields]
+        return np.array(fields, dtype=object).reshape(self.rows, self.cols)
 
     async def run(self, jobs, rng=None, bubble=0.0, stall=0.0):
         out = await stream_through(self.dut, self.encode(jobs), self.apply, self.read, len(jobs),
                                    rng, bubble, stall)
         for job in jobs[:len(out[0])]:  # coverage: the row that set the pace of each job
-            self.coverage.sample([S.count_steps(b != 0, self.depth) for b in job.b])
+            self.coverage.sample([S.count_steps(z, self.depth) for z in T.effectual(job)])
         return out
 
     def check(self, jobs, results, cycles, exact_cycles, label):
         assert len(results) == len(jobs), f"{label}: {len(results)} results for {len(jobs)} jobs"
         for j, (job, got) in enumerate(zip(jobs, results)):
-            want = T.results(job)
+            want = T.results(job, self.depth)
             bad = [tuple(int(i) for i in rc) for rc in np.argwhere(got != want)]
-            assert not bad, (f"{label}: job {j} ({job.rows} rows) PE (row, col) {bad[0]}: "
-                             f"{got[bad[0]]} != exact {want[bad[0]]} ({len(bad)} PEs wrong)")
+            assert not bad, (f"{label}: job {j} ({job.rows} rows, {job.fmt}) PE (row, col) {bad[0]}: "
+                             f"{got[bad[0]]:#x} != model {want[bad[0]]:#x} ({len(bad)} PEs wrong)")
         if exact_cycles:
             want_cycles = T.tile_result_cycles(jobs, self.depth).tolist()
             for j, (got, want) in enumerate(zip(cycles, want_cycles)):
@@ -126,11 +145,10 @@ async def sparsity_half(dut):
     h = TileHarness(dut)
     await h.start()
     rng = np.random.default_rng(50)
-    jobs = [T.TileJob(sparse_ints(rng, (h.cols, 256, h.n), 0.0, h.dw),
-                      sparse_ints(rng, (h.rows, 256, h.n), 0.5, h.dw)) for _ in range(4)]
+    jobs = [h.job(h.values(rng, (h.cols, 256, h.n), 0.0), h.values(rng, (h.rows, 256, h.n), 0.5)) for _ in range(4)]
     results, cycles, _ = await h.run(jobs)
     h.check(jobs, results, cycles, True, "sparsity 0.5")
-    alone = max(PE.job_steps(PE.Job(j.a[0], j.b[r], PE.MODE_B_ONLY), h.depth) for j in jobs for r in range(h.rows))
+    alone = max(PE.job_steps(PE.Job(j.a[0], j.b[r], PE.MODE_B_ONLY, h.fmt), h.depth) for j in jobs for r in range(h.rows))
     dut._log.info("%dx%d tile, B sparsity 0.5, 4 jobs x 256 rows: RTL %d cycles, model %d, dense %d "
                   "(slowest single row alone needs %d steps per job)", h.rows, h.cols, cycles[-1],
                   int(T.tile_result_cycles(jobs, h.depth)[-1]), 4 * 256 + PE.FIXED_LATENCY, alone)
@@ -146,20 +164,25 @@ async def slowest_row_each(dut):
     jobs = []
     for slow in [*range(h.rows), None]:
         sparsity = [0.0 if slow in (None, r) else 0.9 for r in range(h.rows)]
-        b = np.stack([sparse_ints(rng, (32, h.n), s, h.dw) for s in sparsity])
-        jobs.append(T.TileJob(sparse_ints(rng, (h.cols, 32, h.n), 0.0, h.dw), b))
+        b = np.stack([h.values(rng, (32, h.n), s) for s in sparsity])
+        jobs.append(h.job(h.values(rng, (h.cols, 32, h.n), 0.0), b))
     results, cycles, _ = await h.run(jobs)
     h.check(jobs, results, cycles, True, "slowest row")
     dut._log.info("%d jobs, each row the slowest once and one tie: exact, cycles equal the model", len(jobs))
 
 
-GEOMETRIES = [(1, 1), (1, 4), (4, 1), (2, 2), (4, 4)]
+GEOMETRIES = [(1, 1, "int"), (1, 4, "int"), (4, 1, "int"), (2, 2, "int"), (4, 4, "int"),
+              (2, 2, "bf16"), (2, 2, "fp32")]
 SOURCES = ["tdash_tile.v", "tdash_stage_queue.v", "tdash_window_ctrl.v", "tdash_scheduler.v",
-           "tdash_prio_enc.v", "tdash_operand_mux.v", "tdash_mac.v", "tdash_nonzero.v", "tdash_as_count.v"]
+           "tdash_prio_enc.v", "tdash_operand_mux.v", "tdash_mac.v", "tdash_nonzero.v", "tdash_as_count.v",
+           "tdash_fmul.v", "tdash_fadd.v", "tdash_fadd_tree.v"]
 
 
-@pytest.mark.parametrize("geometry", GEOMETRIES, ids=lambda g: f"{g[0]}x{g[1]}")
+def tile_params(rows: int, cols: int, fmt: str = "int") -> dict:
+    p = {"ROWS": rows, "COLS": cols, "N": P.LANES, "DEPTH": P.DEFAULT_DEPTH}
+    return p if fmt == "int" else {**p, "OP_TYPE": PE.OP_TYPES[fmt]}
+
+
+@pytest.mark.parametrize("geometry", GEOMETRIES, ids=lambda g: f"{g[0]}x{g[1]}" + ("" if g[2] == "int" else f"_{g[2]}"))
 def test_tile(geometry):
-    rows, cols = geometry
-    run_block("tile", "tdash_tile", {"ROWS": rows, "COLS": cols, "N": P.LANES, "DEPTH": P.DEFAULT_DEPTH},
-              SOURCES, "tb.tile.test_tile")
+    run_block("tile", "tdash_tile", tile_params(*geometry), SOURCES, "tb.tile.test_tile")
