@@ -52,7 +52,7 @@ sim: $(STAMP)
 define REGRESSION
 	@mkdir -p reports
 	@find sim_build \( -name 'coverage_*.dat' -o -name 'fcov_*.xml' \) -delete 2>/dev/null || true
-	$(SIMENV) $(VPY) -m pytest -n $(JOBS) --junitxml=reports/junit.xml model/tests tb
+	$(SIMENV) $(VPY) -m pytest -n $(JOBS) --junitxml=reports/junit.xml model/tests syn tb
 endef
 
 # make test fails if a coverage threshold is missed (tb/common/coverage_report.py).

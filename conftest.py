@@ -23,6 +23,8 @@ SESSION_START = time.time()
 
 def _block_of(nodeid: str) -> str:
     parts = nodeid.split("/")
+    if parts[0] == "syn":
+        return "syn"
     return parts[1] if parts[0] == "tb" and len(parts) > 2 else "model"
 
 
