@@ -39,8 +39,7 @@ def batch_results(jobs: list[PE.Job], kind: str, depth: int = DEFAULT_DEPTH) -> 
             per_job.append((job.a, job.b))
         else:
             src = PE.schedule_sources(job, depth)
-            zero = np.zeros(1, dtype=job.a.dtype)
-            per_job.append((np.concatenate([job.a.ravel(), zero])[src], np.concatenate([job.b.ravel(), zero])[src]))
+            per_job.append((PE.gather(job.a, src), PE.gather(job.b, src)))
     steps = max(a.shape[0] for a, _ in per_job)
     a = np.zeros((len(jobs), steps, n), dtype=jobs[0].a.dtype)
     b = np.zeros_like(a)

@@ -135,6 +135,22 @@ def job_steps(job: Job, depth: int = DEFAULT_DEPTH) -> int:
     return S.count_steps(effectual(job), depth)
 
 
+def lane_sources(ms, head: int, depth: int, n: int) -> list[int]:
+    """One step's MS -> per lane the flat index (row * n + lane) of the pair it selects, with
+    the window at stream row ``head``; -1 for an idle lane."""
+    picked = [-1] * n
+    for lane, k in enumerate(ms):
+        if k is not None:
+            row, src = S.option_source(lane, k, depth, n)
+            picked[lane] = (head + row) * n + src
+    return picked
+
+
+def gather(x: np.ndarray, src: np.ndarray) -> np.ndarray:
+    """Operands at flat indices ``src`` of the (R, n) array ``x``; -1 (idle lane) reads zero."""
+    return np.concatenate([x.ravel(), np.zeros(1, dtype=x.dtype)])[src]
+
+
 def schedule_sources(job: Job, depth: int = DEFAULT_DEPTH) -> np.ndarray:
     """Run the job through the scheduler as the PE does: a (steps, n) array of the flat
     index (row * n + lane) of the pair each lane's muxes select in each step, -1 for an
@@ -145,12 +161,7 @@ def schedule_sources(job: Job, depth: int = DEFAULT_DEPTH) -> np.ndarray:
     steps = []
     while not stream.done:
         ms, z_after, as_rows = S.schedule_step(stream.window, depth, n)
-        picked = [-1] * n
-        for lane, k in enumerate(ms):
-            if k is not None:
-                row, src = S.option_source(lane, k, depth, n)
-                picked[lane] = (stream.head + row) * n + src
-        steps.append(picked)
+        steps.append(lane_sources(ms, stream.head, depth, n))
         stream.advance(z_after, as_rows)
     return np.array(steps, dtype=np.int64).reshape(-1, n)
 
@@ -164,11 +175,10 @@ def scheduled_result(job: Job, depth: int = DEFAULT_DEPTH) -> tuple[int, int]:
     return int(np.dot(a[used], b[used])), src.shape[0]
 
 
-def _fp_sum(job: Job, lanes_a: np.ndarray, lanes_b: np.ndarray) -> int:
+def fp_sum(fmt: str, lanes_a: np.ndarray, lanes_b: np.ndarray) -> int:
     """(steps, n) raw operands per lane -> the binary32 bits tdash_mac accumulates: per step
     the lane products through the adder tree, then the accumulator, from +0."""
-    products = FP.fmul(lanes_a, lanes_b, job.fmt)
-    return int(FP.accumulate(FP.tree_sum(products)))
+    return int(FP.accumulate(FP.tree_sum(FP.fmul(lanes_a, lanes_b, fmt))))
 
 
 def result(job: Job, kind: str = "tdash", depth: int = DEFAULT_DEPTH) -> int:
@@ -180,12 +190,9 @@ def result(job: Job, kind: str = "tdash", depth: int = DEFAULT_DEPTH) -> int:
     if job.fmt == "int":
         return dot(job)
     if kind == "dense":
-        return _fp_sum(job, job.a, job.b)
+        return fp_sum(job.fmt, job.a, job.b)
     src = schedule_sources(job, depth)
-    zero = np.zeros(1, dtype=job.a.dtype)
-    a = np.concatenate([job.a.ravel(), zero])  # index -1 reads the appended zero
-    b = np.concatenate([job.b.ravel(), zero])
-    return _fp_sum(job, a[src], b[src])
+    return fp_sum(job.fmt, gather(job.a, src), gather(job.b, src))
 
 
 def tdash_result_cycles(jobs: list[Job], depth: int = DEFAULT_DEPTH) -> np.ndarray:

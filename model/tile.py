@@ -27,10 +27,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import fp as FP
 from . import scheduler as S
 from .params import DEFAULT_DEPTH
-from .pe import FIXED_LATENCY, OP_TYPES, nonzero
+from .pe import FIXED_LATENCY, OP_TYPES, fp_sum, gather, lane_sources, nonzero
 
 
 @dataclass
@@ -81,16 +80,9 @@ def tile_sources(job: TileJob, depth: int = DEFAULT_DEPTH) -> np.ndarray:
     while not streams[0].done:
         outs = [S.schedule_step(st.window, depth, n) for st in streams]
         advance = min(as_rows for _, _, as_rows in outs)
-        step = []
-        for st, (ms, z_after, _) in zip(streams, outs):
-            lanes = [-1] * n
-            for lane, k in enumerate(ms):
-                if k is not None:
-                    row, src = S.option_source(lane, k, depth, n)
-                    lanes[lane] = (st.head + row) * n + src
-            step.append(lanes)
+        picked.append([lane_sources(ms, st.head, depth, n) for st, (ms, _, _) in zip(streams, outs)])
+        for st, (_, z_after, _) in zip(streams, outs):
             st.advance(z_after, advance)
-        picked.append(step)
     return np.array(picked, dtype=np.int64).reshape(-1, len(streams), n).transpose(1, 0, 2)
 
 
@@ -102,13 +94,10 @@ def results(job: TileJob, depth: int = DEFAULT_DEPTH) -> np.ndarray:
         b = job.b.astype(object).reshape(job.b.shape[0], -1)
         return b @ a.T
     src = tile_sources(job, depth)                       # (ROWS, steps, n)
-    zero = np.zeros((1,), dtype=job.a.dtype)
     out = np.empty((job.b.shape[0], job.a.shape[0]), dtype=object)
     for r in range(job.b.shape[0]):
-        b = np.concatenate([job.b[r].ravel(), zero])[src[r]]
         for c in range(job.a.shape[0]):
-            a = np.concatenate([job.a[c].ravel(), zero])[src[r]]
-            out[r, c] = int(FP.accumulate(FP.tree_sum(FP.fmul(a, b, job.fmt))))
+            out[r, c] = fp_sum(job.fmt, gather(job.a[c], src[r]), gather(job.b[r], src[r]))
     return out
 
 
