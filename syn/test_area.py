@@ -1,5 +1,7 @@
 """syn/area.py without Yosys: module names, the roll-up through the hierarchy, CLI errors."""
 
+import pytest
+
 from syn import area as A
 
 
@@ -26,6 +28,17 @@ def test_rollup_expands_instances_and_groups():
     assert r["front"] == {"cells": 10 + 14, "transistors": 60 + 168}
     assert r["mac"] == {"cells": 5 + 60, "transistors": 60 + 360}
     assert r["total"] == {"cells": 189, "transistors": 1648}
+
+
+def test_rollup_counts_the_black_box_mac_from_its_own_run():
+    stat = {"modules": {"$paramod\\dense_pe\\OP_TYPE=2": {
+        "num_cells_by_type": {"$_AND_": 4, "$paramod$m\\tdash_mac": 1}, "estimated_num_transistors": "24+"}}}
+    mac = {"queue": {"cells": 0, "transistors": 0}, "front": {"cells": 0, "transistors": 0},
+           "mac": {"cells": 500, "transistors": 4000}}
+    r = A.rollup(stat, "dense_pe", mac)
+    assert r["mac"] == {"cells": 500, "transistors": 4000} and r["front"] == {"cells": 4, "transistors": 24}
+    with pytest.raises(RuntimeError, match="black-box MAC"):
+        A.rollup(stat, "dense_pe")
 
 
 def test_missing_yosys_is_a_clean_error(monkeypatch, capsys):
