@@ -45,3 +45,13 @@ def test_missing_yosys_is_a_clean_error(monkeypatch, capsys):
     monkeypatch.setattr(A.shutil, "which", lambda name: None)
     assert A.main([]) == 2
     assert "yosys not found" in capsys.readouterr().err
+
+
+def test_tile_estimate_counts_shared_and_per_pe_parts():
+    pe = {"modules": {"tdash_scheduler": {"instances": 1, "transistors": 100},
+                      "tdash_prio_enc": {"instances": 16, "transistors": 160},
+                      "tdash_operand_mux": {"instances": 2, "transistors": 400},
+                      "tdash_nonzero": {"instances": 6, "transistors": 60}}}
+    # 2x3 tile, DEPTH 3, FP: rows*(260 + 200 + 3*10) + rows*cols*200 + cols*3*10 = 980 + 1200 + 90.
+    assert A.tile_estimate(pe, 1000, True, 3, rows=2, cols=3) == 1 + 2270 / 6000
+    assert A.tile_estimate(pe, 1000, False, 3, rows=2, cols=3) == 1 + 2180 / 6000
