@@ -46,8 +46,8 @@ module tdash_compress #(
     generate
         for (k = 0; k < DEPTH; k = k + 1) begin : in_row
             wire [VW-1:0] v = in_data[k*VW +: VW];
-            wire [N-1:0]  nz;
-            tdash_nonzero #(.N(N), .DW(DW)) zd (.row(v), .nz(nz));
+            wire [N-1:0]  nz; /* verilator lint_off UNUSEDSIGNAL */ wire [N-1:0] special; /* verilator lint_on UNUSEDSIGNAL */
+            tdash_nonzero #(.N(N), .DW(DW)) zd (.row(v), .nz(nz), .special(special));  // special: 0 for integers
             assign push_payload[k*PW +: PW] = {nz, v};
         end
     endgenerate
