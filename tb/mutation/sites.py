@@ -182,7 +182,7 @@ def _literal_variants(text: str) -> list[str]:
         else:
             v %= 1 << size
             b = (m.group("base") or "d")
-            digits = {2: "b", 8: "o", 10: "d", 16: "h"}[base]
+            digits = {2: "b", 8: "o", 10: "d", 16: "x"}[base]  # Python format codes
             body = format(v, digits) if base != 10 else str(v)
             new = f"{size}'{m.group('signed')}{b}{body}"
         if new != text.strip() and new not in out:
