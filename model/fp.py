@@ -72,6 +72,13 @@ def is_special(x, fmt: str) -> np.ndarray:
     return (to_f32_bits(x, fmt) & _EXP) == _EXP
 
 
+def to_float64(x, fmt: str) -> np.ndarray:
+    """Raw ``fmt`` operands -> the float64 values the multiplier sees (subnormals read as zero):
+    exact, so products of two of them are exact too."""
+    with np.errstate(invalid="ignore"):   # signalling NaNs
+        return bits_to_float(_daz(to_f32_bits(x, fmt))).astype(np.float64)
+
+
 def _daz(bits: np.ndarray) -> np.ndarray:
     """Subnormals -> zeros of their sign."""
     return np.where((bits & _EXP) == 0, bits & _SIGN, bits)
@@ -86,9 +93,8 @@ def _finish(f: np.ndarray) -> np.ndarray:
 
 def fmul(a, b, fmt: str) -> np.ndarray:
     """rtl/tdash_fmul.v: raw ``fmt`` operands -> binary32 product bits."""
-    with np.errstate(invalid="ignore", over="ignore"):   # signalling NaNs, overflow to Inf
-        fa = bits_to_float(_daz(to_f32_bits(a, fmt))).astype(np.float64)
-        fb = bits_to_float(_daz(to_f32_bits(b, fmt))).astype(np.float64)
+    fa, fb = to_float64(a, fmt), to_float64(b, fmt)
+    with np.errstate(invalid="ignore", over="ignore"):   # overflow to Inf
         exact = fa * fb                                   # exact, or Inf/NaN from Inf/NaN inputs
         rounded = exact.astype(np.float32)                # RNE; overflow -> Inf
     # Below 2**-126 numpy rounds into the subnormal grid; the hardware rounds to 24 bits in the

@@ -54,9 +54,7 @@ def exact_results(jobs: list[PE.Job]) -> np.ndarray:
     sums them exactly rounded; subnormal operands read as zero, as in the PE)."""
     out = []
     for job in jobs:
-        fa = FP.bits_to_float(FP._daz(FP.to_f32_bits(job.a, job.fmt))).astype(np.float64).ravel()
-        fb = FP.bits_to_float(FP._daz(FP.to_f32_bits(job.b, job.fmt))).astype(np.float64).ravel()
-        out.append(math.fsum((fa * fb).tolist()))
+        out.append(math.fsum((FP.to_float64(job.a, job.fmt) * FP.to_float64(job.b, job.fmt)).ravel().tolist()))
     with np.errstate(over="ignore"):
         return FP.float_to_bits(np.array(out).astype(np.float32))
 

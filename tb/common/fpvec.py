@@ -13,12 +13,11 @@ import numpy as np
 
 from model import fp as FP
 
-_FRAC = {"bf16": 7, "fp32": 23}
 
 
 def pack(sign, exp, frac, fmt: str) -> np.ndarray:
     """(sign, biased exponent, fraction) arrays -> raw ``fmt`` operands."""
-    mw = _FRAC[fmt]
+    mw = FP.FORMATS[fmt] - 9   # fraction bits: width - sign - 8 exponent bits
     dtype = FP.FORMAT_DTYPES[fmt]
     return ((np.asarray(sign, np.uint64) << (mw + 8)) | (np.asarray(exp, np.uint64) << mw)
             | np.asarray(frac, np.uint64)).astype(dtype)
@@ -27,7 +26,7 @@ def pack(sign, exp, frac, fmt: str) -> np.ndarray:
 def specials(fmt: str) -> np.ndarray:
     """Both signs of: 0, smallest and largest subnormal, smallest normal, 1, 1.5, largest
     normal, Inf, quiet NaN, signalling NaN."""
-    mw = _FRAC[fmt]
+    mw = FP.FORMATS[fmt] - 9   # fraction bits: width - sign - 8 exponent bits
     top = (1 << mw) - 1
     mags = [(0, 0), (0, 1), (0, top), (1, 0), (127, 0), (127, 1 << (mw - 1)), (254, top), (255, 0),
             (255, 1 << (mw - 1)), (255, 1)]
@@ -36,7 +35,7 @@ def specials(fmt: str) -> np.ndarray:
 
 
 def _normals(rng, size, fmt, exp_lo=1, exp_hi=254, sparse_frac=False):
-    mw = _FRAC[fmt]
+    mw = FP.FORMATS[fmt] - 9   # fraction bits: width - sign - 8 exponent bits
     frac = rng.integers(0, 1 << mw, size=size, dtype=np.uint64)
     if sparse_frac:   # only the top 1..3 fraction bits random: short significands, exact ties
         keep = rng.integers(1, 4, size=size).astype(np.uint64)
@@ -50,7 +49,7 @@ def operand_pairs(rng: np.random.Generator, fmt: str, count: int, op: str) -> tu
     sp = specials(fmt)
     a_sp, b_sp = np.repeat(sp, sp.size), np.tile(sp, sp.size)
     part = max(count // 5, 1)
-    mw = _FRAC[fmt]
+    mw = FP.FORMATS[fmt] - 9   # fraction bits: width - sign - 8 exponent bits
     blocks_a, blocks_b = [a_sp], [b_sp]
     # Uniform bit patterns.
     dtype = FP.FORMAT_DTYPES[fmt]
