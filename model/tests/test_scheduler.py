@@ -248,3 +248,17 @@ def test_blocked_levels_match_a_lane_by_lane_reading(depth, n):
             hits[lv] += blocked
         assert S.blocked_levels(rows, depth, n) == got[s].tolist()
     assert not got[:, 0].any() and (hits[1:] > 0).all()
+
+
+def test_model_imports_nothing_outside_model():
+    """Layering (DEVELOPERS.md): the reference model imports neither the testbenches, the
+    studies nor synthesis; they import it."""
+    import ast
+    from pathlib import Path
+
+    for path in sorted(Path(S.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            for name in names:
+                assert name.split(".")[0] not in ("tb", "studies", "syn"), f"{path.name} imports {name}"

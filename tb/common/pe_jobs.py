@@ -1,6 +1,6 @@
 """Run a list of PE jobs through the RTL (tdash_pe or dense_pe) from outside pytest.
 
-Used by the ``python -m model`` commands that put RTL numbers next to the model's (speedup,
+Used by the ``python -m studies`` commands that put RTL numbers next to the model's (speedup,
 traces, bench). The jobs go to the cocotb test ``jobs_file`` of tb/common/pe_bench.py, which
 checks them like the regression does (values exact, every result cycle equal to the model's)
 and writes the measured cycles back; a failed check raises here.

@@ -38,9 +38,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import pe as PE
-from . import scheduler as S
-from .params import DEFAULT_DEPTH, LANES
+from model import pe as PE
+from model import scheduler as S
+from model.params import DEFAULT_DEPTH, LANES
 
 OPS = ("AxW", "GxW", "GxA")
 K = 3  # kernel size; padding 1 keeps 8x8 maps

@@ -1,11 +1,11 @@
-"""The alternative schedulers (model/schedulers.py) and the training traces (model/traces.py)."""
+"""The alternative schedulers (model/schedulers.py) and the training traces (studies/traces.py)."""
 
 import numpy as np
 import pytest
 
 from model import scheduler as S
 from model import schedulers as X
-from model import traces as T
+from studies import traces as T
 
 
 def consumed(window_before, window_after):

@@ -1,15 +1,15 @@
-"""The ``python -m model`` command line: results, and clean errors for bad arguments."""
+"""The ``python -m studies`` command line: results, and clean errors for bad arguments."""
 
 import subprocess
 import sys
 
 import pytest
 
-from model.__main__ import main
+from studies.__main__ import main
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "model", *args], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "studies", *args], capture_output=True, text=True)
 
 
 def table_rows(out: str) -> list[list[str]]:

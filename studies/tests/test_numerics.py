@@ -1,10 +1,10 @@
-"""model/numerics.py: the batched FP results are model.pe.result's bits, and the measures."""
+"""studies/numerics.py: the batched FP results are model.pe.result's bits, and the measures."""
 
 import numpy as np
 import pytest
 
 from model import fp as FP
-from model import numerics as N
+from studies import numerics as N
 from model import pe as PE
 
 

@@ -1,4 +1,4 @@
-"""The experiments behind ``python -m model`` and ``make report`` (paper §4.1, §4.2, §4.4:
+"""The experiments behind ``python -m studies`` and ``make report`` (paper §4.1, §4.2, §4.4:
 Fig 13, 14, 19, 20). Each returns plain data plus a Markdown section; plots are PNGs.
 
 RTL numbers come from cocotb runs of rtl/tdash_pe.v and rtl/dense_pe.v driven from here
@@ -14,10 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import params as P
-from . import pe as PE
-from . import scheduler as S
-from . import schedulers as X
+from model import params as P
+from model import pe as PE
+from model import scheduler as S
+from model import schedulers as X
+
 from . import traces as T
 
 # Fig 20, read off §4.4's text: "with 10% sparsity ... TensorDash is approximately 1.1x";

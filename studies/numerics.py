@@ -6,7 +6,7 @@ FP32 operands this measures, per dot product,
 * ``|scheduled - dense|`` in ULPs (representable binary32 values apart; +0 and -0 equal);
 * each order's error against the exact dot product rounded to binary32, in ULPs,
 
-on random sparse data and on the digits CNN's training operations (model/traces.py).
+on random sparse data and on the digits CNN's training operations (studies/traces.py).
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import fp as FP
-from . import pe as PE
+from model import fp as FP
+from model import pe as PE
+from model.params import DEFAULT_DEPTH, LANES
+
 from . import traces as T
 from .experiments import _plt, _save, progress
-from .params import DEFAULT_DEPTH, LANES
 
 FORMATS = ("bf16", "fp32")
 
