@@ -31,10 +31,16 @@ Besides the rows, a compressed tensor carries a header -- shape (``HEADER_BITS``
 up to 8 dimensions of 32 bits, dw, n, depth, group_rows) -- and one ``POINTER_BITS`` start
 pointer per group (the index of its first stored row), counted in :meth:`footprint_bits`.
 
-Timing of the RTL (cycle 0 = the cycle the first dense beat is accepted, no stalls): the
-single-cycle compressor presents stored row s in cycle ``s + 2``; the iterative one, which
-spends ``levels`` cycles per step, in cycle ``(s + 1) * levels + 1``. The decompressor
-presents the dense beat of stored row s in cycle ``s + 1`` (cycle 0 = the first stored row's).
+Timing of the RTL under any handshake trace: :class:`CompressorCycles` and
+:class:`DecompressorCycles` (their docstrings hold the rules, README "Scheduled storage"
+repeats them). With no stalls (cycle 0 = the cycle the first dense beat is accepted) they
+reduce to: the single-cycle compressor presents stored row s in cycle ``s + 2``; the
+iterative one, which spends ``levels`` cycles per step, in cycle ``(s + 1) * levels + 1``; the
+decompressor presents the dense beat of stored row s in cycle ``s + 1`` (cycle 0 = the first
+stored row's) -- :func:`compressor_output_cycles`, :func:`decompressor_output_cycles`.
+
+Bad stored rows (:func:`word_errors`): the decompressor flags them in a sticky error mask
+and drops them whole, so the words around them expand as if they were not there.
 """
 
 from __future__ import annotations
@@ -95,17 +101,31 @@ class Compressed:
 
     def words(self) -> list[int]:
         """The stored rows as integers with the documented bit layout."""
-        slot = self.dw + MS_BITS
-        vmask = (1 << self.dw) - 1
-        out = []
-        for s in range(self.stored_rows):
-            w = 0
-            for lane in range(self.n):
-                w |= (((int(self.idx[s, lane]) << self.dw) | (int(self.values[s, lane]) & vmask)) << (lane * slot))
-            w |= int(self.adv[s]) << (self.n * slot)
-            w |= int(self.last[s]) << (self.n * slot + ADV_BITS)
-            out.append(w)
-        return out
+        return [pack_word(self.values[s], self.idx[s], int(self.adv[s]), bool(self.last[s]), self.dw)
+                for s in range(self.stored_rows)]
+
+
+def pack_word(values, idx, adv: int, last: bool, dw: int = 16) -> int:
+    """One stored row as an integer: lane slots {idx, value}, then adv, then last."""
+    slot = dw + MS_BITS
+    vmask = (1 << dw) - 1
+    w = 0
+    for lane, (v, k) in enumerate(zip(values, idx)):
+        w |= ((int(k) << dw) | (int(v) & vmask)) << (lane * slot)
+    n = len(values)
+    return w | (int(adv) << (n * slot)) | (int(last) << (n * slot + ADV_BITS))
+
+
+def unpack_word(word: int, n: int = LANES, dw: int = 16):
+    """(values (signed), idx, adv, last) of a stored row; any integer of word_bits bits."""
+    slot = dw + MS_BITS
+    values, idx = [], []
+    for lane in range(n):
+        s = (word >> (lane * slot)) & ((1 << slot) - 1)
+        v = s & ((1 << dw) - 1)
+        values.append(v - (1 << dw) if v >> (dw - 1) else v)
+        idx.append(s >> dw)
+    return values, idx, (word >> (n * slot)) & ((1 << ADV_BITS) - 1), bool((word >> (n * slot + ADV_BITS)) & 1)
 
 
 def _check_tensor(x, dw: int) -> np.ndarray:
@@ -221,3 +241,234 @@ def group_beats(x, n: int = LANES, depth: int = DEFAULT_DEPTH, group_rows: int =
         for start in range(0, grp.shape[0], depth):
             out.append((grp[start:start + depth], start + depth >= grp.shape[0]))
     return out
+
+
+# ---- bad stored rows --------------------------------------------------------------------
+ERR_SLOT = 1      # a slot that is empty (value 0) with idx != 0, or holds a value with idx >= options
+ERR_ADV = 2       # adv outside 1..depth
+ERR_COLLIDE = 4   # two values aimed at one window position, or at one an earlier row filled
+ERR_LEFTOVER = 8  # last set, but values are left in the window past the group's end
+ERR_BITS = 4
+ERRORS = {ERR_SLOT: "bad slot", ERR_ADV: "bad adv", ERR_COLLIDE: "collision", ERR_LEFTOVER: "leftover"}
+
+
+def scatter_word(window: np.ndarray, word: int, n: int = LANES, depth: int = DEFAULT_DEPTH, dw: int = 16):
+    """Fig 12 for one stored row: returns (errors, done_rows, rest, adv, last).
+
+    ``window`` is the (depth, n) dense window before the word; ``done_rows`` the first adv
+    rows after the word's values went in (the output beat), ``rest`` the window after the
+    shift (zero-filled). ``errors`` is the mask of ERR_* the word violates (0 for a word
+    :func:`compress` can produce): such a word must be dropped, ``done_rows``/``rest`` are then
+    meaningless. The checks are exactly rtl/tdash_decompress.v's.
+    """
+    values, idx, adv, last = unpack_word(word, n, dw)
+    nopt = len(S.OPTIONS[depth])
+    err = 0
+    filled = window.copy()
+    for lane in range(n):
+        v, k = values[lane], idx[lane]
+        if v == 0 or k >= nopt:
+            if k != 0:
+                err |= ERR_SLOT
+            continue
+        row, src = S.option_source(lane, k, depth, n)
+        if filled[row, src] != 0:
+            err |= ERR_COLLIDE
+        filled[row, src] |= v
+    if not 1 <= adv <= depth:
+        err |= ERR_ADV
+    a = min(adv, depth)
+    rest = np.zeros_like(filled)
+    rest[:depth - a] = filled[a:]
+    if last and rest.any():
+        err |= ERR_LEFTOVER
+    return err, filled[:a], rest, adv, last
+
+
+def word_errors(window: np.ndarray, word: int, n: int = LANES, depth: int = DEFAULT_DEPTH, dw: int = 16) -> int:
+    """The ERR_* mask of ``word`` arriving on ``window`` (see :func:`scatter_word`)."""
+    return scatter_word(window, word, n, depth, dw)[0]
+
+
+def pack_rows(rows, depth: int, dw: int = 16) -> int:
+    """(k <= depth, n) signed rows as the RTL's DEPTH*N*DW-bit bus (row k, lane l at
+    [(k*n + l)*dw +: dw]); rows past k are 0."""
+    vmask = (1 << dw) - 1
+    out = 0
+    for pos, v in enumerate(np.asarray(rows, dtype=np.int64).ravel().tolist()):
+        if v:
+            out |= (v & vmask) << (pos * dw)
+    return out
+
+
+# ---- cycle models -----------------------------------------------------------------------
+class DecompressorCycles:
+    """Cycle model of rtl/tdash_decompress.v under any handshake trace.
+
+    Call :meth:`cycle` once per clock cycle with that cycle's inputs; it returns the ports as
+    the RTL shows them in that cycle (before the rising edge that ends it) and then takes the
+    edge. State: the dense window (depth rows), the output register (``out_valid``,
+    ``out_data``, ``out_rows``, ``out_last``) and the sticky error mask ``err``. Rules:
+
+    * ``in_ready = !out_valid || out_ready``, combinational: a beat leaves as the next word
+      enters, so the decompressor never loses throughput to back-pressure it did not see.
+    * A word is accepted in a cycle with ``in_valid && in_ready && !rst``.
+    * ``rst`` (synchronous) clears window, output register and ``err`` at the edge: every
+      output reads 0 from the next cycle. A word presented in a reset cycle is lost (reset
+      wins), even though ``in_ready`` may read 1 in that cycle.
+    * An accepted good word scatters its values into the window (Fig 12); from the next cycle
+      the output register holds the window's first ``adv`` rows (rows past ``adv`` are 0),
+      ``out_rows = adv``, ``out_last = last`` and ``out_valid = 1``; the window shifts by adv.
+    * An accepted bad word (:func:`word_errors` != 0) ORs its mask into ``err`` and is dropped:
+      window and output payload unchanged, ``out_valid = 0`` from the next cycle.
+    * Otherwise the beat stays until taken: ``out_valid`` falls after a cycle with
+      ``out_ready``.
+
+    No stalls: the beat of the word accepted in cycle c is presented in cycle c + 1.
+    """
+
+    def __init__(self, n: int = LANES, depth: int = DEFAULT_DEPTH, dw: int = 16):
+        S.check_params(depth, n)
+        self.n, self.depth, self.dw = n, depth, dw
+        self.reset()
+
+    def reset(self) -> None:
+        self.window = np.zeros((self.depth, self.n), np.int64)
+        self.out_valid, self.out_data, self.out_rows, self.out_last, self.err = False, 0, 0, False, 0
+
+    def ports(self, out_ready: bool) -> dict:
+        return {"in_ready": (not self.out_valid) or bool(out_ready), "out_valid": self.out_valid,
+                "out_data": self.out_data, "out_rows": self.out_rows, "out_last": self.out_last,
+                "err": self.err}
+
+    def cycle(self, rst: bool, in_valid: bool, word: int, out_ready: bool) -> dict:
+        """One cycle; the returned ports carry ``accepted`` (the word went in at this edge)
+        and ``errors`` (its ERR_* mask)."""
+        now = self.ports(out_ready)
+        now["accepted"], now["errors"] = False, 0
+        if rst:
+            self.reset()
+            return now
+        if in_valid and now["in_ready"]:
+            err, done, rest, adv, last = scatter_word(self.window, word, self.n, self.depth, self.dw)
+            now["accepted"], now["errors"] = True, err
+            if err:
+                self.err |= err
+                self.out_valid = False
+            else:
+                self.window = rest
+                self.out_valid, self.out_data, self.out_rows, self.out_last = True, pack_rows(done, self.depth, self.dw), adv, last
+        elif out_ready:
+            self.out_valid = False
+        return now
+
+
+class CompressorCycles:
+    """Cycle model of rtl/tdash_compress.v (``iterative`` False: ITERATIVE=0, True: 1) under
+    any handshake trace; :meth:`cycle` as in :class:`DecompressorCycles`.
+
+    State: the staging queue (up to 3*depth dense rows, each with its values, its pending
+    non-zero mask and its last-of-group flag), the output register (``out_valid``,
+    ``out_word``) and, iterative only, the level counter ``lvl`` of tdash_scheduler_iter.
+    Rules, per cycle:
+
+    * ``in_ready = (queued rows <= 2*depth)``, a registered condition: it does not depend on
+      this cycle's inputs. A beat (1..depth rows, ``in_last`` on its last row) is accepted with
+      ``in_valid && in_ready && !rst`` and joins the queue at the edge.
+    * ``enable = !(out_valid && !out_ready)``: a stored row held by back-pressure freezes the
+      steps (not the queue's input side).
+    * The *window* is the queue's first depth rows, cut after the first last-of-group row;
+      it is *complete* when it holds depth rows or that last row.
+    * Single-cycle: a step happens in every cycle with a complete window and ``enable``.
+      Iterative: a complete window runs one level per cycle, lvl = 0 .. levels-1 (6 for
+      n = 16), whatever ``enable`` says, except that it waits at the last level while
+      ``enable`` is low; the step happens in the cycle with lvl = levels-1 and ``enable``,
+      and lvl returns to 0. lvl holds while the window is incomplete.
+    * A step schedules the window (model.scheduler.schedule_step on the pending masks of the
+      group's rows), writes the remaining masks back, pops adv = min(AS, the group's rows in
+      the window) rows, and its stored row (``last`` = the step drained the group's last
+      row) is presented from the next cycle with ``out_valid = 1``. In a cycle with
+      ``enable`` and no step ``out_valid`` falls to 0 at the edge.
+    * ``rst`` (synchronous) empties the queue and clears lvl, ``out_valid`` and ``out_word``;
+      outputs read 0 from the next cycle. A beat presented in a reset cycle is lost.
+
+    So a step never depends on when rows arrived, only on the group's rows: stalls move
+    stored rows in time, never change them. No stalls: stored row s in cycle s + 2
+    (single-cycle) or (s + 1) * levels + 1 (iterative) after the first beat's.
+    """
+
+    def __init__(self, n: int = LANES, depth: int = DEFAULT_DEPTH, dw: int = 16, iterative: bool = False):
+        S.check_params(depth, n)
+        self.n, self.depth, self.dw = n, depth, dw
+        self.levels = len(S.levels(n, depth)) if iterative else 1
+        self.reset()
+
+    def reset(self) -> None:
+        self.queue: list[list] = []  # [values (n,), pending mask, last]
+        self.out_valid, self.out_word, self.lvl = False, 0, 0
+
+    @property
+    def occupancy(self) -> int:
+        return len(self.queue)
+
+    def window(self) -> tuple[int, bool]:
+        """(the group's rows in the window, the window holds the group's last row)."""
+        for k, (_, _, last) in enumerate(self.queue[:self.depth]):
+            if last:
+                return k + 1, True
+        return self.depth, False
+
+    def complete(self) -> bool:
+        rows, has_last = self.window()
+        return has_last or len(self.queue) >= self.depth
+
+    def ports(self) -> dict:
+        return {"in_ready": len(self.queue) <= 2 * self.depth, "out_valid": self.out_valid,
+                "out_word": self.out_word}
+
+    def _step(self, rows: int, has_last: bool) -> int:
+        win = self.queue[:rows]
+        z = [e[1] for e in win] + [0] * (self.depth - rows)
+        ms, z_after, as_rows = S.schedule_step(z, self.depth, self.n)
+        values = [0] * self.n
+        idx = [0] * self.n
+        for lane, k in enumerate(ms):
+            if k is not None:
+                row, src = S.option_source(lane, k, self.depth, self.n)
+                values[lane], idx[lane] = int(win[row][0][src]), k
+        for e, pend in zip(win, z_after):
+            e[1] = pend
+        adv = min(as_rows, rows)
+        del self.queue[:adv]
+        return pack_word(values, idx, adv, has_last and as_rows >= rows, self.dw)
+
+    def cycle(self, rst: bool, in_valid: bool, beat, out_ready: bool) -> dict:
+        """One cycle. ``beat`` = (rows (1..depth, n) ints, last); the returned ports carry
+        ``accepted`` and ``step`` (a stored row was scheduled at this edge)."""
+        now = self.ports()
+        now["accepted"], now["step"] = False, False
+        if rst:
+            self.reset()
+            return now
+        enable = not (self.out_valid and not out_ready)
+        complete = self.complete()
+        last_level = complete and self.lvl == self.levels - 1
+        step = last_level and enable
+        if complete and not (last_level and not enable):
+            self.lvl = 0 if last_level else self.lvl + 1
+        word = self._step(*self.window()) if step else None
+        if in_valid and now["in_ready"]:
+            rows, last = beat
+            rows = np.asarray(rows, dtype=np.int64).reshape(-1, self.n)
+            if not 1 <= rows.shape[0] <= self.depth:
+                raise ValueError(f"a compressor beat carries 1..{self.depth} rows, got {rows.shape[0]}")
+            for k, r in enumerate(rows):
+                self.queue.append([r, sum(1 << lane for lane in range(self.n) if r[lane]),
+                                   bool(last) and k == rows.shape[0] - 1])
+            now["accepted"] = True
+        if enable:
+            self.out_valid = step
+            if step:
+                self.out_word = word
+        now["step"] = step
+        return now

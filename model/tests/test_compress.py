@@ -102,3 +102,134 @@ def test_corrupt_stream_is_rejected():
     c.adv[0] = 0
     with pytest.raises(ValueError, match="adv must be"):
         C.decompress(c)
+
+
+# ---- cycle models --------------------------------------------------------------------------
+
+def _run_compressor(x, depth, iterative, valid=lambda c: True, ready=lambda c: True, rst=lambda c: False,
+                    max_cycles=100000):
+    """Drive CompressorCycles like a valid/ready source and sink; returns (words, their
+    cycles from the first accepted beat, accepted cycles)."""
+    m = C.CompressorCycles(16, depth, 16, iterative)
+    beats = C.group_beats(x, 16, depth)
+    i, words, when, accepted = 0, [], [], []
+    want = C.compress(x, depth=depth).stored_rows
+    for cyc in range(max_cycles):
+        v = i < len(beats) and valid(cyc)
+        r = ready(cyc)
+        p = m.cycle(rst(cyc), v, beats[i] if v else None, r)
+        if p["out_valid"] and r:
+            words.append(p["out_word"])
+            when.append(cyc)
+        if p["accepted"]:
+            accepted.append(cyc)
+            i += 1
+        if len(words) == want and i == len(beats):
+            break
+    return words, [c - accepted[0] for c in when], accepted
+
+
+@pytest.mark.parametrize("depth", P.DEPTHS)
+@pytest.mark.parametrize("iterative", [False, True])
+def test_cycle_model_no_stalls_is_the_formula(depth, iterative):
+    rng = np.random.default_rng(7)
+    for s in (0.0, 0.5, 0.9, 1.0):
+        x = rng.integers(-50, 50, size=(45, 16))
+        x[rng.random(x.shape) < s] = 0
+        c = C.compress(x, depth=depth)
+        words, cycles, accepted = _run_compressor(x, depth, iterative)
+        assert words == c.words()
+        assert cycles == C.compressor_output_cycles(c.stored_rows, iterative).tolist()
+    d = C.DecompressorCycles(16, depth)
+    words = c.words()
+    beats, when = [], []
+    for cyc in range(len(words) + 3):
+        p = d.cycle(False, cyc < len(words), words[cyc] if cyc < len(words) else 0, True)
+        if p["out_valid"]:
+            beats.append(p["out_data"])
+            when.append(cyc)
+    assert when == C.decompressor_output_cycles(len(words)).tolist()
+    want = C.expand_rows(c.values, c.idx, c.adv, c.last, 16, depth)
+    assert beats == [C.pack_rows(b, depth) for b in want]
+
+
+@pytest.mark.parametrize("iterative", [False, True])
+def test_cycle_model_stalls_move_rows_never_change_them(iterative):
+    rng = np.random.default_rng(11)
+    x = rng.integers(-5, 5, size=(40, 16))
+    bubbles = rng.random(5000) < 0.4
+    stalls = rng.random(5000) < 0.5
+    words, cycles, _ = _run_compressor(x, 3, iterative, lambda c: not bubbles[c], lambda c: not stalls[c])
+    assert words == C.compress(x).words()
+    ideal = C.compressor_output_cycles(len(words), iterative).tolist()
+    assert all(c >= i for c, i in zip(cycles, ideal)) and cycles != ideal
+
+
+def test_cycle_model_iterative_levels_run_under_back_pressure():
+    # The levels go on while a stored row is held; only the last level waits. A 2-cycle
+    # back-pressure run right after row 0 appears (cycle 7) delays row 1 by nothing: its
+    # levels ran meanwhile and it is ready at cycle 12, after the stall has ended.
+    x = np.ones((16, 16), np.int64)
+    words, cycles, _ = _run_compressor(x, 3, True, ready=lambda c: c not in (7, 8))
+    assert cycles[:3] == [9, 13, 19]
+    # Held for 10 cycles: row 1's step waits at its last level until row 0 leaves (cycle 17),
+    # so row 1 follows in 18 and row 2's levels start then: 6 cycles later, 24.
+    words, cycles, _ = _run_compressor(x, 3, True, ready=lambda c: not 7 <= c < 17)
+    assert cycles[:3] == [17, 18, 24]
+
+
+def test_cycle_model_reset_empties_everything():
+    x = np.arange(1, 16 * 16 + 1).reshape(16, 16)
+    m = C.CompressorCycles(16, 3, 16, True)
+    beats = C.group_beats(x)
+    for cyc in range(4):
+        m.cycle(False, True, beats[cyc], True)
+    assert m.occupancy > 0 and m.lvl > 0
+    p = m.cycle(True, True, beats[4], True)
+    assert not p["accepted"] and m.occupancy == 0 and m.lvl == 0
+    assert m.ports() == {"in_ready": True, "out_valid": False, "out_word": 0}
+
+
+def test_word_errors_defined_for_bad_words():
+    c = C.compress(np.ones((4, 16), np.int64), depth=2)
+    w = c.words()[0]
+    empty = np.zeros((2, 16), np.int64)
+    assert C.word_errors(empty, w, depth=2) == 0
+    slot = 16 + 3
+    # idx 5 on a value at depth 2 (options 0..4), idx 1 on an empty slot.
+    assert C.word_errors(empty, (w & ~(7 << 16)) | (5 << 16), depth=2) == C.ERR_SLOT
+    z = C.pack_word([0] * 16, [1] + [0] * 15, 1, False)
+    assert C.word_errors(empty, z, depth=2) == C.ERR_SLOT
+    # adv 0 and adv 3 > depth 2.
+    adv_mask = 3 << (16 * slot)
+    assert C.word_errors(empty, w & ~adv_mask, depth=2) & C.ERR_ADV
+    assert C.word_errors(empty, w | adv_mask, depth=2) == C.ERR_ADV
+    # Two lanes aimed at (+1, lane 1): lane 1 with option 1, lane 2 with option 2 (offset -1).
+    two = C.pack_word([0, 5, 6] + [0] * 13, [0, 1, 2] + [0] * 13, 2, False)
+    assert C.word_errors(empty, two, depth=2) == C.ERR_COLLIDE
+    # A position already filled by an earlier row.
+    filled = empty.copy()
+    filled[1, 1] = 9
+    one = C.pack_word([0, 5] + [0] * 14, [0, 1] + [0] * 14, 1, False)
+    assert C.word_errors(filled, one, depth=2) == C.ERR_COLLIDE
+    # last with a value left in row +1 after adv = 1.
+    assert C.word_errors(empty, C.pack_word([0, 5] + [0] * 14, [0, 1] + [0] * 14, 1, True), depth=2) == C.ERR_LEFTOVER
+
+
+def test_decompressor_drops_bad_words_and_keeps_the_rest():
+    rng = np.random.default_rng(5)
+    x = rng.integers(-9, 9, size=(20, 16))
+    c = C.compress(x, depth=2)
+    good = c.words()
+    bad = C.pack_word([0] * 16, [0] * 16, 0, False)  # adv 0
+    stream = good[:3] + [bad] + good[3:]
+    d = C.DecompressorCycles(16, 2)
+    beats = []
+    for cyc, w in enumerate(stream + [0]):
+        p = d.cycle(False, cyc < len(stream), w, True)
+        if p["out_valid"]:
+            beats.append(p["out_data"])
+    want = C.expand_rows(c.values, c.idx, c.adv, c.last, 16, 2)
+    assert beats == [C.pack_rows(b, 2) for b in want] and d.err == C.ERR_ADV
+    d.cycle(True, False, 0, True)
+    assert d.err == 0 and d.ports(True)["out_data"] == 0
