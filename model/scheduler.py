@@ -22,25 +22,47 @@ from typing import Sequence
 
 import numpy as np
 
-from .params import DEFAULT_DEPTH, LANES, MAX_LANES, MIN_LANES
+from .params import DEFAULT_DEPTH, DEFAULT_ORDER, LANES, MAX_LANES, MIN_LANES, OPTION_SETS
+from .params import check_options, min_level_spacing
 
 # Movement options per lane i, in priority order, as (rows ahead, lane offset); the lane
 # offset wraps mod n (the lanes form a ring, §3.1). The index in the tuple is the MS code.
-OPTIONS = {
-    # §3.2: dense (+0,i); lookahead (+1,i) (+2,i); lookaside (+1,i-1) (+1,i+1) (+2,i-2)
-    # (+2,i+2) (+1,i-3). Fig 9 draws these for lane 8.
-    3: ((0, 0), (1, 0), (2, 0), (1, -1), (1, +1), (2, -2), (2, +2), (1, -3)),
-    # Fig 19's 2-deep staging buffer: the options above that stay within rows +0 and +1.
-    2: ((0, 0), (1, 0), (1, -1), (1, +1), (1, -3)),
-}
+# The paper's table (§3.2, Fig 9; Fig 19 for depth 2); every named set is in
+# model/params.py OPTION_SETS, which rtl/tdash_options.vh is generated from.
+OPTIONS = OPTION_SETS["paper"]
 
 # The paper's six levels for n = 16 (§3.2, Fig 10). levels() derives them for any n and
 # the unit tests check that it reproduces this table.
 PAPER_LEVELS_16 = ((0, 5, 10), (1, 6, 11), (2, 7, 12), (3, 8, 13), (4, 9, 14), (15,))
 
-# Lanes whose ring distance is below this can reach a common pair: row +1 offsets span
-# -3..+1 and row +2 offsets -2..+2, so two lanes 5 or more apart never share an option.
-_LEVEL_SPACING = 5
+
+def resolve_order(order, depth: int) -> tuple[tuple[tuple[int, int], ...], int]:
+    """(options, level spacing) of a scheduler variant at ``depth``.
+
+    ``order`` is the name of a set in model/params.py OPTION_SETS (the RTL's ORDER
+    parameter), a tuple of NOPT[depth] (row, offset) options in priority order (levels at
+    their smallest valid spacing, :func:`model.params.min_level_spacing`), or
+    ``(options, spacing)`` with a spacing at least that large (another level partition:
+    lane i < S*(n//S) in level i mod S, the rest one lane each).
+    """
+    if isinstance(order, str):
+        if order not in OPTION_SETS:
+            raise ValueError(f"order must be one of {', '.join(OPTION_SETS)} or an option table, got {order!r}")
+        opts = OPTION_SETS[order].get(depth)
+        if opts is None:
+            raise ValueError(f"order {order!r} has no depth-{depth} table")
+        return check_options(opts, depth), min_level_spacing(opts)
+    spacing = None
+    if (isinstance(order, tuple) and len(order) == 2 and isinstance(order[1], (int, np.integer))
+            and not isinstance(order[1], bool)):
+        order, spacing = order
+    opts = check_options(order, depth)
+    low = min_level_spacing(opts)
+    if spacing is None:
+        spacing = low
+    elif spacing < low:
+        raise ValueError(f"level spacing {spacing} lets lanes of one level share a pair (at least {low})")
+    return opts, int(spacing)
 
 
 def check_params(depth: int, n: int) -> None:
@@ -51,50 +73,68 @@ def check_params(depth: int, n: int) -> None:
         raise ValueError(f"n (lanes) must be an integer in [{MIN_LANES}, {MAX_LANES}], got {n!r}")
 
 
-def options(depth: int = DEFAULT_DEPTH) -> tuple[tuple[int, int], ...]:
+def options(depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> tuple[tuple[int, int], ...]:
     """The (rows ahead, lane offset) options of one lane, in priority order (index = MS)."""
     check_params(depth, LANES)
-    return OPTIONS[depth]
+    return resolve_order(order, depth)[0]
 
 
-def option_source(lane: int, option: int, depth: int = DEFAULT_DEPTH, n: int = LANES) -> tuple[int, int]:
+def option_source(lane: int, option: int, depth: int = DEFAULT_DEPTH, n: int = LANES,
+                  order=DEFAULT_ORDER) -> tuple[int, int]:
     """(row, lane) of the window position that ``lane`` reads when its MS is ``option``."""
-    row, offset = OPTIONS[depth][option]
+    row, offset = resolve_order(order, depth)[0][option]
     return row, (lane + offset) % n
 
 
+def live_options(depth: int = DEFAULT_DEPTH, n: int = LANES, order=DEFAULT_ORDER) -> tuple[int, ...]:
+    """The MS codes that can occur with ``n`` lanes: an option whose window position (its
+    lane offset wraps mod n) equals a higher-priority option's is never chosen. Only small
+    rings have such aliases: at n = 4 the paper's (+1,-3) is (+1,+1) and (+2,-2) is (+2,+2)."""
+    check_params(depth, n)
+    seen, live = set(), []
+    for k, (row, off) in enumerate(resolve_order(order, depth)[0]):
+        if (row, off % n) not in seen:
+            live.append(k)
+        seen.add((row, off % n))
+    return tuple(live)
+
+
 @lru_cache(maxsize=None)
-def levels(n: int = LANES) -> tuple[tuple[int, ...], ...]:
+def levels(n: int = LANES, depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> tuple[tuple[int, ...], ...]:
     """Lane groups that choose concurrently, in the order the levels are chained.
 
-    Lanes ``i < 5*(n//5)`` go to level ``i mod 5`` (members 5 apart, and the wrap-around gap
-    ``n - 5*(n//5 - 1)`` is at least 5 too); each remaining lane gets a level of its own.
-    For n = 16 this is exactly the paper's {0,5,10} {1,6,11} {2,7,12} {3,8,13} {4,9,14} {15}.
+    With the order's level spacing S (5 for the paper's table: its row +1 offsets span
+    -3..+1), lanes ``i < S*(n//S)`` go to level ``i mod S`` (members S apart, and the
+    wrap-around gap ``n - S*(n//S - 1)`` is at least S too); each remaining lane gets a level
+    of its own. For n = 16 and the paper's table this is exactly the paper's
+    {0,5,10} {1,6,11} {2,7,12} {3,8,13} {4,9,14} {15}.
     """
-    check_params(DEFAULT_DEPTH, n)
-    full = _LEVEL_SPACING * (n // _LEVEL_SPACING)
-    groups = [tuple(range(start, full, _LEVEL_SPACING)) for start in range(min(_LEVEL_SPACING, full))]
+    check_params(depth, n)
+    spacing = resolve_order(order, depth)[1]
+    full = spacing * (n // spacing)
+    groups = [tuple(range(start, full, spacing)) for start in range(min(spacing, full))]
     groups += [(lane,) for lane in range(full, n)]
     return tuple(g for g in groups if g)
 
 
 @lru_cache(maxsize=None)
-def _tables(depth: int, n: int):
-    """Per-(depth, n) constants, checked once: level masks and the options as (row, shift)."""
+def _tables(depth: int, n: int, order=DEFAULT_ORDER):
+    """Per-(depth, n, order) constants, checked once: level masks and the options as (row, shift)."""
     check_params(depth, n)
-    lvls = levels(n)
+    opts_signed = resolve_order(order, depth)[0]
+    lvls = levels(n, depth, order)
     # The hierarchical scheme is only valid if lanes of one level can never pick the same
     # pair (§3.2: 'guaranteed by design to not being able to make overlapping choices').
     for group in lvls:
         seen: dict[tuple[int, int], int] = {}
         for lane in group:
-            for k in range(len(OPTIONS[depth])):
-                src = option_source(lane, k, depth, n)
+            for k in range(len(opts_signed)):
+                src = option_source(lane, k, depth, n, order)
                 owner = seen.setdefault(src, lane)
                 if owner != lane:
                     raise AssertionError(f"lanes {owner} and {lane} of level {group} share {src}")
     level_masks = tuple(sum(1 << lane for lane in group) for group in lvls)
-    opts = tuple((row, offset % n) for row, offset in OPTIONS[depth])
+    opts = tuple((row, offset % n) for row, offset in opts_signed)
     return level_masks, opts, (1 << n) - 1
 
 
@@ -118,8 +158,9 @@ def leading_empty_rows(z_after: Sequence[int]) -> int:
     return count
 
 
-def schedule_step(z: Sequence[int], depth: int = DEFAULT_DEPTH, n: int = LANES):
-    """One scheduler step, read literally off §3.2 / Fig 10.
+def schedule_step(z: Sequence[int], depth: int = DEFAULT_DEPTH, n: int = LANES, order=DEFAULT_ORDER):
+    """One scheduler step, read literally off §3.2 / Fig 10 (``order``: the option table and
+    level partition, :func:`resolve_order`; the paper's by default).
 
     Returns ``(ms, z_after, as_rows)``: ``ms[i]`` is the option index lane ``i`` chose, or
     ``None`` when it found nothing (idle lane); ``z_after`` the window with the chosen pairs
@@ -127,9 +168,9 @@ def schedule_step(z: Sequence[int], depth: int = DEFAULT_DEPTH, n: int = LANES):
     """
     check_params(depth, n)
     window = _check_window(z, depth, n)
-    opts = OPTIONS[depth]
+    opts = resolve_order(order, depth)[0]
     ms: list[int | None] = [None] * n
-    for group in levels(n):
+    for group in levels(n, depth, order):
         level_in = list(window)  # every lane of a level sees the level's input (Fig 10)
         for lane in group:
             for k, (row, offset) in enumerate(opts):  # 8b-to-3b priority encoder
@@ -155,7 +196,7 @@ def _rot_up(x, shift: int, n: int, full: int):
     return ((x << shift) | (x >> (n - shift))) & full
 
 
-def _step_bitparallel(window: list, depth: int, n: int, pending_of=lambda m: m):
+def _step_bitparallel(window: list, depth: int, n: int, pending_of=lambda m: m, order=DEFAULT_ORDER):
     """The scheduler step, all lanes of a level at once, on ints or numpy arrays alike.
 
     ``window`` (a list of ``depth`` row masks) is updated in place to z_after. Returns the
@@ -163,7 +204,7 @@ def _step_bitparallel(window: list, depth: int, n: int, pending_of=lambda m: m):
     one level never share a pair, so granting option by option within a level equals every
     lane running its own priority encoder on the level's input.
     """
-    level_masks, opts, full = _tables(depth, n)
+    level_masks, opts, full = _tables(depth, n, order)
     grants = [None] * len(opts)
     for level_mask in level_masks:
         pending = pending_of(level_mask)  # lanes of this level still looking
@@ -179,7 +220,7 @@ def _dtype_for(n: int):
     return np.uint16 if n <= 16 else np.uint32 if n <= 32 else np.uint64
 
 
-def schedule_batch(z: np.ndarray, depth: int = DEFAULT_DEPTH, n: int = LANES):
+def schedule_batch(z: np.ndarray, depth: int = DEFAULT_DEPTH, n: int = LANES, order=DEFAULT_ORDER):
     """:func:`schedule_step` on many independent windows at once.
 
     ``z`` is an (S, depth) array of row masks. Returns ``(ms, z_after, as_rows)`` with ``ms``
@@ -193,7 +234,7 @@ def schedule_batch(z: np.ndarray, depth: int = DEFAULT_DEPTH, n: int = LANES):
     if z.size and (z.min() < 0 or int(z.max()) >> n):
         raise ValueError(f"z holds values that do not fit in n={n} lanes")
     window = [z[:, k].astype(dt) for k in range(depth)]
-    grants = _step_bitparallel(window, depth, n, lambda m: np.full(z.shape[0], m, dtype=dt))
+    grants = _step_bitparallel(window, depth, n, lambda m: np.full(z.shape[0], m, dtype=dt), order)
     ms = np.full((z.shape[0], n), -1, dtype=np.int8)
     bit = np.uint64(1)
     for k, g in enumerate(grants):
@@ -204,10 +245,10 @@ def schedule_batch(z: np.ndarray, depth: int = DEFAULT_DEPTH, n: int = LANES):
     return ms, z_after, _leading_empty_batch(z_after)
 
 
-def _blocked_bitparallel(window: list, depth: int, n: int, pending_of=lambda m: m) -> list:
+def _blocked_bitparallel(window: list, depth: int, n: int, pending_of=lambda m: m, order=DEFAULT_ORDER) -> list:
     """Per level, whether a lane of it lost its preferred pair to an earlier level (bool on
     ints, bool arrays on numpy rows). ``window`` is consumed like in _step_bitparallel."""
-    level_masks, opts, full = _tables(depth, n)
+    level_masks, opts, full = _tables(depth, n, order)
     original = list(window)
     out = []
     for level_mask in level_masks:
@@ -227,7 +268,7 @@ def _blocked_bitparallel(window: list, depth: int, n: int, pending_of=lambda m: 
     return out
 
 
-def blocked_levels(z, depth: int = DEFAULT_DEPTH, n: int = LANES):
+def blocked_levels(z, depth: int = DEFAULT_DEPTH, n: int = LANES, order=DEFAULT_ORDER):
     """Which levels did not get a pair they prefer in the step's input window because an
     earlier level took it first (the AND gates of Fig 10 at work). Level 0 sees the whole
     window and is never blocked.
@@ -242,9 +283,9 @@ def blocked_levels(z, depth: int = DEFAULT_DEPTH, n: int = LANES):
             raise ValueError(f"z must have shape (S, {depth}), got {z.shape}")
         dt = _dtype_for(n)
         window = [z[:, k].astype(dt) for k in range(depth)]
-        lost = _blocked_bitparallel(window, depth, n, lambda m: np.full(z.shape[0], m, dtype=dt))
+        lost = _blocked_bitparallel(window, depth, n, lambda m: np.full(z.shape[0], m, dtype=dt), order)
         return np.stack(lost, axis=1)
-    return _blocked_bitparallel(_check_window(z, depth, n), depth, n)
+    return _blocked_bitparallel(_check_window(z, depth, n), depth, n, order=order)
 
 
 def _leading_empty_batch(z_after: np.ndarray) -> np.ndarray:
@@ -315,7 +356,7 @@ def _check_eff(eff, ndim: int, name: str) -> np.ndarray:
     return eff
 
 
-def count_steps(eff: np.ndarray, depth: int = DEFAULT_DEPTH) -> int:
+def count_steps(eff: np.ndarray, depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> int:
     """Scheduler steps needed to consume an (R, n) stream of effectual-pair flags.
 
     Row 0 of the window is always fully drained (lane l is the only reader of (+0, l) and it
@@ -331,13 +372,14 @@ def count_steps(eff: np.ndarray, depth: int = DEFAULT_DEPTH) -> int:
     steps = 0
     while not stream.done:
         window = list(stream.window)
-        _step_bitparallel(window, depth, n)
+        _step_bitparallel(window, depth, n, order=order)
         stream.advance(window, leading_empty_rows(window))
         steps += 1
     return steps
 
 
-def count_steps_batch(eff: np.ndarray, depth: int = DEFAULT_DEPTH, group: int = 1, step=None) -> np.ndarray:
+def count_steps_batch(eff: np.ndarray, depth: int = DEFAULT_DEPTH, group: int = 1, step=None,
+                      order=DEFAULT_ORDER) -> np.ndarray:
     """:func:`count_steps` for S streams at once: (S, R, n) bool -> (S,) steps.
 
     ``step`` replaces the paper's scheduler by another one over the same staging window (the
@@ -347,6 +389,7 @@ def count_steps_batch(eff: np.ndarray, depth: int = DEFAULT_DEPTH, group: int = 
     With ``group`` = 1 every stream advances on its own. With ``group`` = g, consecutive runs
     of g streams advance in lockstep -- the PE rows of a tile sharing the A staging buffers
     (§3.3, see model/tile.py): their common window moves by the smallest AS among them.
+    ``order`` selects the option table and level partition (:func:`resolve_order`).
     The loop runs until the slowest stream is done (finished streams keep stepping on empty
     windows, which is cheap and not counted).
     """
@@ -367,14 +410,14 @@ def count_steps_batch(eff: np.ndarray, depth: int = DEFAULT_DEPTH, group: int = 
     head = np.zeros(n_streams, dtype=np.int64)
     window = [padded[base + k] for k in range(depth)]
     steps = np.zeros(n_streams, dtype=np.int64)
-    level_pending = {m: np.full(n_streams, m, dtype=dt) for m in _tables(depth, n)[0]}
+    level_pending = {m: np.full(n_streams, m, dtype=dt) for m in _tables(depth, n, order)[0]}
     while True:
         live = head < n_rows
         if not live.any():
             return steps
         steps += live
         if step is None:
-            _step_bitparallel(window, depth, n, level_pending.__getitem__)
+            _step_bitparallel(window, depth, n, level_pending.__getitem__, order)
         else:
             step(window)
         z_after = np.stack(window, axis=1)

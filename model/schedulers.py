@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import scheduler as S
-from .params import DEFAULT_DEPTH
+from .params import DEFAULT_DEPTH, DEFAULT_ORDER
 
 SCHEDULERS = ("lookahead", "greedy", "matching")
 
@@ -41,21 +41,22 @@ def _lookahead_step(depth: int):
     return step
 
 
-def reach_matrix(depth: int, n: int) -> np.ndarray:
-    """(n, depth*n) bool: lane i can read window position (row r, lane j) -> [i, r*n + j]."""
+def reach_matrix(depth: int, n: int, order=DEFAULT_ORDER) -> np.ndarray:
+    """(n, depth*n) bool: lane i can read window position (row r, lane j) -> [i, r*n + j]
+    through the muxes of ``order``'s option table."""
     S.check_params(depth, n)
     reach = np.zeros((n, depth * n), dtype=bool)
     for lane in range(n):
-        for option in range(len(S.OPTIONS[depth])):
-            row, src = S.option_source(lane, option, depth, n)
+        for option in range(len(S.options(depth, order))):
+            row, src = S.option_source(lane, option, depth, n, order)
             reach[lane, row * n + src] = True
     return reach
 
 
-def _matching_step(depth: int, n: int):
+def _matching_step(depth: int, n: int, order=DEFAULT_ORDER):
     from scipy.optimize import linear_sum_assignment
 
-    reach = reach_matrix(depth, n)
+    reach = reach_matrix(depth, n, order)
     bonus = np.repeat(np.arange(depth - 1, -1, -1), n)      # older rows first on ties
     big = float(n * depth + 1)                                # > any sum of bonuses
     weight = np.where(reach, big + bonus[None, :], 0.0)
@@ -77,8 +78,9 @@ def _matching_step(depth: int, n: int):
     return step
 
 
-def count_steps_batch(eff: np.ndarray, scheduler: str, depth: int = DEFAULT_DEPTH) -> np.ndarray:
-    """Steps for S streams of (R, n) effectual flags under ``scheduler`` (one of SCHEDULERS)."""
+def count_steps_batch(eff: np.ndarray, scheduler: str, depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> np.ndarray:
+    """Steps for S streams of (R, n) effectual flags under ``scheduler`` (one of SCHEDULERS);
+    greedy and matching use ``order``'s option table (model.scheduler.resolve_order)."""
     eff = np.asarray(eff)
     if scheduler not in SCHEDULERS:
         raise ValueError(f"scheduler must be one of {', '.join(SCHEDULERS)}, got {scheduler!r}")
@@ -86,6 +88,6 @@ def count_steps_batch(eff: np.ndarray, scheduler: str, depth: int = DEFAULT_DEPT
         raise ValueError(f"eff must be a 3-D (S, R, n) bool array, got shape {eff.shape}")
     S.check_params(depth, eff.shape[2])
     if scheduler == "greedy":
-        return S.count_steps_batch(eff, depth)
-    step = _lookahead_step(depth) if scheduler == "lookahead" else _matching_step(depth, eff.shape[2])
+        return S.count_steps_batch(eff, depth, order=order)
+    step = _lookahead_step(depth) if scheduler == "lookahead" else _matching_step(depth, eff.shape[2], order)
     return S.count_steps_batch(eff, depth, step=step)

@@ -262,3 +262,74 @@ def test_model_imports_nothing_outside_model():
                      [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
             for name in names:
                 assert name.split(".")[0] not in ("tb", "studies", "syn"), f"{path.name} imports {name}"
+
+
+def test_options_vh_is_generated_from_params():
+    """rtl/tdash_options.vh is model/params.py's OPTION_SETS, printed by options_vh(): one
+    source of truth for the model, the scheduler, the operand muxes and the codec."""
+    from pathlib import Path
+
+    vh = Path(P.__file__).resolve().parents[1] / "rtl" / "tdash_options.vh"
+    assert vh.read_text() == P.options_vh(), "regenerate: python -m model.params > rtl/tdash_options.vh"
+
+
+def test_paper_set_is_the_default_and_unchanged():
+    assert P.DEFAULT_ORDER == "paper" and P.order_codes()["paper"] == 0
+    assert S.OPTIONS == P.OPTION_SETS["paper"]
+    assert S.OPTIONS[3] == ((0, 0), (1, 0), (2, 0), (1, -1), (1, 1), (2, -2), (2, 2), (1, -3))
+    assert S.OPTIONS[2] == ((0, 0), (1, 0), (1, -1), (1, 1), (1, -3))
+    for depth in P.DEPTHS:
+        assert P.min_level_spacing(S.OPTIONS[depth]) == 5
+        assert S.levels(16, depth, "paper") == S.PAPER_LEVELS_16
+
+
+@pytest.mark.parametrize("name", list(P.OPTION_SETS))
+@pytest.mark.parametrize("depth", P.DEPTHS)
+@pytest.mark.parametrize("n", [4, 5, 8, 16, 20, 32])
+def test_every_named_set_keeps_levels_disjoint(name, depth, n):
+    S._tables(depth, n, name)  # raises if two lanes of a level share a pair
+    lanes = sorted(lane for group in S.levels(n, depth, name) for lane in group)
+    assert lanes == list(range(n))
+
+
+def test_custom_order_and_partition():
+    """Another priority order (older rows first) and a wider level spacing: the literal
+    step, the batch form and the stream counts agree, and the order changes results."""
+    older_first = ((0, 0), (1, 0), (1, -1), (1, 1), (1, -3), (2, 0), (2, -2), (2, 2))
+    rng = np.random.default_rng(9)
+    z = S.pack_rows(S.random_effectual(rng, (300, 3, 16), 0.5)).astype(np.int64)
+    for order in (older_first, (older_first, 7)):
+        ms, z_after, as_rows = S.schedule_batch(z, 3, 16, order)
+        for s in range(0, 300, 7):
+            ms1, za1, as1 = S.schedule_step(z[s].tolist(), 3, 16, order)
+            assert [m if m is not None else -1 for m in ms1] == ms[s].tolist()
+            assert za1 == z_after[s].tolist() and as1 == as_rows[s]
+    assert S.levels(16, 3, (older_first, 7)) == ((0, 7), (1, 8), (2, 9), (3, 10), (4, 11), (5, 12), (6, 13),
+                                                 (14,), (15,))
+    eff = S.random_effectual(rng, (6, 120, 16), 0.6)
+    batch = S.count_steps_batch(eff, 3, order=older_first)
+    assert batch.tolist() == [S.count_steps(e, 3, older_first) for e in eff]
+    assert (S.schedule_batch(z, 3, 16, older_first)[0] != S.schedule_batch(z, 3, 16)[0]).any()
+
+
+@pytest.mark.parametrize("order, message", [
+    ("best-ever", "order must be one of"),
+    (((1, 0),) * 8, "option 0 must be"),
+    (((0, 0), (1, 0)), "needs 8 options"),
+    (((0, 0), (1, 0), (1, 0), (2, 0), (1, 1), (1, -1), (2, 1), (2, -1)), "distinct"),
+    (((0, 0), (3, 0), (1, 0), (2, 0), (1, 1), (1, -1), (2, 1), (2, -1)), "outside the depth-3 window"),
+    ((S.OPTIONS[3], 4), "level spacing 4 lets lanes"),
+])
+def test_bad_orders_are_clear_errors(order, message):
+    with pytest.raises(ValueError, match=message):
+        S.schedule_step([0, 0, 0], 3, 16, order)
+
+
+def test_aliased_options_never_occur():
+    """At n = 4 the paper's (+1,-3) is (+1,+1) and (+2,-2) is (+2,+2): those MS codes are
+    never chosen, on any window; at n >= 5 every code is live."""
+    assert S.live_options(3, 4) == (0, 1, 2, 3, 4, 5) and S.live_options(2, 4) == (0, 1, 2, 3)
+    assert S.live_options(3, 5) == tuple(range(8)) and S.live_options(2, 16) == tuple(range(5))
+    z = np.array([[a, b, c] for a in range(16) for b in range(16) for c in range(16)], dtype=np.int64)
+    ms = S.schedule_batch(z, 3, 4)[0]
+    assert set(np.unique(ms).tolist()) == {-1, *S.live_options(3, 4)}
