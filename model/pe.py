@@ -155,7 +155,11 @@ def schedule_sources(job: Job, depth: int = DEFAULT_DEPTH) -> np.ndarray:
     """Run the job through the scheduler as the PE does: a (steps, n) array of the flat
     index (row * n + lane) of the pair each lane's muxes select in each step, -1 for an
     idle lane. Every effectual pair appears exactly once."""
-    z = effectual(job)
+    return schedule_sources_z(effectual(job), depth)
+
+
+def schedule_sources_z(z: np.ndarray, depth: int = DEFAULT_DEPTH) -> np.ndarray:
+    """:func:`schedule_sources` of an (R, n) array of effectual-pair flags."""
     n = z.shape[1]
     stream = S.RowStream(S.pack_rows(z), depth)
     steps = []
@@ -189,10 +193,18 @@ def result(job: Job, kind: str = "tdash", depth: int = DEFAULT_DEPTH) -> int:
         raise ValueError(f"kind must be 'tdash' or 'dense', got {kind!r}")
     if job.fmt == "int":
         return dot(job)
+    return rows_result(job.a, job.b, effectual(job), job.fmt, kind, depth)
+
+
+def rows_result(a: np.ndarray, b: np.ndarray, z: np.ndarray, fmt: str, kind: str, depth: int = DEFAULT_DEPTH) -> int:
+    """:func:`result` of (R, n) operand rows whose Z flags are ``z`` (the rows of one job as
+    the PE received them, whatever the mode of each beat)."""
+    if fmt == "int":
+        return int(np.dot(a.astype(object).ravel(), b.astype(object).ravel()))
     if kind == "dense":
-        return fp_sum(job.fmt, job.a, job.b)
-    src = schedule_sources(job, depth)
-    return fp_sum(job.fmt, gather(job.a, src), gather(job.b, src))
+        return fp_sum(fmt, a, b)
+    src = schedule_sources_z(z, depth)
+    return fp_sum(fmt, gather(a, src), gather(b, src))
 
 
 def tdash_result_cycles(jobs: list[Job], depth: int = DEFAULT_DEPTH) -> np.ndarray:
@@ -223,3 +235,37 @@ def beats(job: Job, depth: int = DEFAULT_DEPTH) -> list[Beat]:
         stop = min(start + depth, job.rows)
         out.append(Beat(job.a[start:stop], job.b[start:stop], stop - start, stop == job.rows, job.mode))
     return out
+
+
+def cycle_model(kind: str, depth: int = DEFAULT_DEPTH, n: int = 16, fmt: str = "int"):
+    """The cycle-level model of ``kind`` ("tdash" or "dense") under any handshake trace
+    (model/pipeline.py states the timing rules). Feed it beats made by :func:`pipeline_beat`."""
+    from .pipeline import StagedPipeline
+
+    if kind not in ("tdash", "dense"):
+        raise ValueError(f"kind must be 'tdash' or 'dense', got {kind!r}")
+
+    def step_window(pend):
+        window = list(pend) + [0] * (depth - len(pend))
+        _, z_after, as_rows = S.schedule_step(window, depth, n)
+        return z_after[:len(pend)], as_rows
+
+    def finish(beats) -> int:
+        a = np.concatenate([bt.data[0] for bt in beats])
+        b = np.concatenate([bt.data[1] for bt in beats])
+        z = np.concatenate([bt.data[2] for bt in beats])
+        return rows_result(a, b, z, fmt, kind, depth)
+
+    return StagedPipeline(depth, step_window if kind == "tdash" else None, finish)
+
+
+def pipeline_beat(beat: Beat, fmt: str = "int", rows_field: int | None = None):
+    """A :class:`Beat` as the cycle model takes it: per row its Z mask under the beat's mode.
+    ``rows_field`` overrides the in_rows value the beat is sent with (a bad beat: 0 or more
+    than DEPTH; the model drops it whole)."""
+    from .pipeline import Beat as PipeBeat
+
+    job = Job(beat.a, beat.b, beat.mode, fmt)
+    z = effectual(job)
+    return PipeBeat(beat.rows if rows_field is None else rows_field, beat.last,
+                    [int(m) for m in S.pack_rows(z)], (beat.a, beat.b, z))

@@ -152,3 +152,50 @@ def geometry_speedup(rng, rows: int, sparsity: float, pattern: str, depth: int =
     B is scheduled, and every column follows its row's schedule."""
     flags = b_stream_flags(rng, tiles, rows, n_rows, n, sparsity, pattern)
     return tiles * n_rows / float(tile_steps_batch(flags, depth).sum())
+
+
+def cycle_model(depth: int = DEFAULT_DEPTH, n: int = 16, fmt: str = "int", acc_w: int | None = None):
+    """The tile's cycle-level model under any handshake trace (model/pipeline.py states the
+    rules): one window, each PE row schedules its own pending Z in it, the window advances by
+    the smallest AS. Feed it beats made by :func:`tile_beats`. A result is the (ROWS, COLS)
+    array of :func:`results`, or with ``acc_w`` the out_data bus (:func:`pack_results`)."""
+    from .pipeline import StagedPipeline
+
+    def step_window(pend):
+        pad = [0] * (depth - len(pend))
+        outs = [S.schedule_step([p[r] for p in pend] + pad, depth, n) for r in range(len(pend[0]))]
+        after = [tuple(z_after[k] for _, z_after, _ in outs) for k in range(len(pend))]
+        return after, min(as_rows for _, _, as_rows in outs)
+
+    def finish(beats):
+        job = TileJob(np.concatenate([bt.data[0] for bt in beats], axis=1),
+                      np.concatenate([bt.data[1] for bt in beats], axis=1), fmt)
+        res = results(job, depth)
+        return res if acc_w is None else pack_results(res, acc_w)
+
+    return StagedPipeline(depth, step_window, finish)
+
+
+def pack_results(res: np.ndarray, acc_w: int) -> int:
+    """(ROWS, COLS) results -> the tile's out_data bus: PE (r, c) at [(r*COLS + c)*acc_w +: acc_w],
+    two's complement for integers."""
+    mask = (1 << acc_w) - 1
+    bus = 0
+    for k, v in enumerate(res.ravel().tolist()):
+        bus |= (int(v) & mask) << (k * acc_w)
+    return bus
+
+
+def tile_beats(job: TileJob, depth: int = DEFAULT_DEPTH):
+    """A job as the tile's input beats for the cycle model: DEPTH rows of every stream per
+    beat, the last 1..DEPTH rows with ``last``; per row the tuple of the PE rows' Z masks."""
+    from .pipeline import Beat
+
+    z = effectual(job)
+    masks = np.stack([S.pack_rows(zr) for zr in z], axis=1)    # (R, ROWS)
+    out = []
+    for start in range(0, job.rows, depth):
+        stop = min(start + depth, job.rows)
+        out.append(Beat(stop - start, stop == job.rows, [tuple(int(m) for m in row) for row in masks[start:stop]],
+                        (job.a[:, start:stop], job.b[:, start:stop])))
+    return out

@@ -49,7 +49,8 @@ module tdash_tile #(
     input  wire                          in_last,
     output wire                          out_valid,
     input  wire                          out_ready,
-    output wire [ROWS*COLS*ACC_W-1:0]    out_data
+    output wire [ROWS*COLS*ACC_W-1:0]    out_data,
+    output reg                           err        // sticky: a bad beat was dropped (tdash_pe.v)
 );
     localparam integer RW  = $clog2(DEPTH + 1);
     localparam integer CW  = $clog2(3 * DEPTH + 1);
@@ -96,6 +97,24 @@ module tdash_tile #(
         end
     endgenerate
 
+    // Bad beats (model/pipeline.py, rule 2): in_rows of 0 or more than DEPTH. Such a beat is
+    // accepted and dropped whole, and err stays high until reset; nothing else changes.
+    wire too_many;   // in_rows > DEPTH; impossible when DEPTH fills in_rows' range
+    generate
+        if ((1 << RW) - 1 > DEPTH) begin : rows_check
+            localparam integer  MAX_ROWS_I = DEPTH;
+            localparam [RW-1:0] MAX_ROWS   = MAX_ROWS_I[RW-1:0];
+            assign too_many = (in_rows > MAX_ROWS);
+        end else begin : rows_full
+            assign too_many = 1'b0;
+        end
+    endgenerate
+    wire bad_beat = (in_rows == {RW{1'b0}}) || too_many;
+    always @(posedge clk) begin
+        if (rst)                                err <= 1'b0;
+        else if (in_valid && in_ready && bad_beat) err <= 1'b1;
+    end
+
     // ---- the shared staging queue and window control
     wire [DEPTH*PW-1:0] win_payload, wb_payload;
     wire [DEPTH-1:0]    win_last, win_present, mine;
@@ -104,7 +123,7 @@ module tdash_tile #(
     reg  [RW-1:0]       as_min;       // the slowest row's AS
     tdash_stage_queue #(.DEPTH(DEPTH), .PW(PW)) queue (
         .clk(clk), .rst(rst),
-        .push_valid(in_valid), .push_ready(in_ready), .push_payload(push_payload),
+        .push_valid(in_valid && !bad_beat), .push_ready(in_ready), .push_payload(push_payload),
         .push_rows({{(CW-RW){1'b0}}, in_rows}), .push_last(in_last),
         .win_payload(win_payload), .win_last(win_last), .win_present(win_present),
         .wb_en(step), .wb_payload(wb_payload), .pop({{(CW-RW){1'b0}}, adv})

@@ -57,6 +57,19 @@ def sparsity_range(label: str, cells: int) -> tuple[int, int]:
     return counts[0], counts[-1]
 
 
+def sparsity_possible(label: str, cells: int) -> bool:
+    """Can a job of ``cells`` pairs fall in sparsity bin ``label``? (A 4-lane one-row job
+    cannot be 90-99% zero: 3 of 4 is 75%.)"""
+    # Each bin's easiest zero count is one of these: the ends, the fewest zeros (1-49%), the
+    # smallest half (50-89%), all but one (90-99%).
+    return any(sparsity_bin(k / cells) == label for k in {0, 1, -(-cells // 2), cells - 1, cells} if 0 <= k <= cells)
+
+
+def possible_rows(label: str, n: int, lo: int, hi: int) -> list[int]:
+    """Job lengths in [lo, hi] at which an n-lane job can fall in sparsity bin ``label``."""
+    return [r for r in range(lo, hi + 1) if sparsity_possible(label, r * n)]
+
+
 def length_bins(depth: int) -> tuple[tuple[str, int, int], ...]:
     """PE job lengths: one row; one beat of several rows; a few beats; long jobs."""
     return (("1 row", 1, 1), (f"2-{depth} rows", 2, depth),
@@ -91,10 +104,10 @@ class SchedulerCoverage:
     """Per window: sample(ms_bus, valid_bus, as_rows, blocked) with the DUT's own outputs
     and the levels model.scheduler.blocked_levels marks for that window."""
 
-    def __init__(self, n: int, depth: int):
+    def __init__(self, n: int, depth: int, order: str = "paper"):
         self.n, self.depth = n, depth
-        root = f"scheduler.N{n}_DEPTH{depth}"
-        opts = range(len(S.OPTIONS[depth]))
+        root = f"scheduler.N{n}_DEPTH{depth}" + ("" if order == "paper" else f"_{order}")
+        opts = S.live_options(depth, n, order)  # MS codes that can occur (N = 4 aliases some)
         pairs = [(lane, k) for lane in range(n) for k in opts]
         self._sample = _decorate(
             _noop,
@@ -105,7 +118,7 @@ class SchedulerCoverage:
             # choice and no other lane's option), see model.scheduler.count_steps.
             CoverPoint(f"{root}.as_rows", xf=lambda c, i, a, b: a, bins=list(range(1, depth + 1))),
             # Level 0 chooses on the whole window; it cannot be blocked.
-            _set_point(f"{root}.level_blocked", range(1, len(S.levels(n))), lambda c, i, a, b: b),
+            _set_point(f"{root}.level_blocked", range(1, len(S.levels(n, depth, order))), lambda c, i, a, b: b),
         )
 
     def sample(self, ms_bus: int, valid_bus: int, as_rows: int, blocked) -> None:
@@ -136,7 +149,10 @@ class PeCoverage:
             CoverPoint(names[1], xf=lambda s, r, m, st: r, bins=[b[0] for b in length_bins(depth)]),
             CoverPoint(names[2], xf=lambda s, r, m, st: m, bins=list(PE.MODES.values())),
             CoverPoint(names[3], xf=lambda s, r, m, st: st, bins=list(STALL_BINS)),
-            CoverCross(f"{root}.cross", items=names),
+            # Cells no job of that length can reach (few lanes) are not bins.
+            CoverCross(f"{root}.cross", items=names,
+                       ign_bins=[(s, label, None, None) for s in SPARSITY_BINS for label, lo, hi in length_bins(depth)
+                                 if not possible_rows(s, n, lo, min(hi, MAX_SHORT_JOB + 1))]),
         )
 
     def sample(self, job: PE.Job, stalled: bool, result: int | None = None) -> None:
@@ -178,6 +194,95 @@ class TileCoverage:
         top = max(row_steps)
         slowest = [r for r, s in enumerate(row_steps) if s == top]
         self._sample(f"row {slowest[0]}" if len(slowest) == 1 else "tie")
+
+
+WINDOW_STATES = ("window empty", "window partial", "window full", "queue full (in_ready low)")
+RESET_STATES = WINDOW_STATES + ("result held", "err high")
+IDLE_RUN_BINS = (("1", 1, 1), ("2-9", 2, 9), ("10-29", 10, 29), ("30+", 30, 1 << 40))
+HELD_RUN_BINS = (("1", 1, 1), ("2-9", 2, 9), ("10+", 10, 1 << 40))
+
+
+def _run_bin(length: int, bins) -> str:
+    return next(label for label, lo, hi in bins if lo <= length <= hi)
+
+
+class HandshakeCoverage:
+    """Sampled from the DUT: the trace the HDL agents captured (tb/common/hdl_agents.py),
+    one cycle per entry. Per run, every state the DUT was in is hit once:
+
+    * ``window``: rows present in the scheduler's window (the staging queue's own port):
+      empty, partial, full with room, queue full (``in_ready`` low);
+    * ``result_held``: ``out_valid`` high while ``out_ready`` is low, and the lengths of
+      such runs;
+    * ``reset_in``: the state the DUT was in when a reset pulse began (each window state,
+      a held result, ``err`` high);
+    * ``idle_run``: lengths of the runs of ``in_valid`` low between two accepted beats
+      (upstream idle while the job goes on or between jobs).
+    """
+
+    def __init__(self, block: str, tag: str, depth: int, with_err: bool = False):
+        self.depth = depth
+        root = f"{block}.{tag}.handshake"
+        resets = list(RESET_STATES) if with_err else list(RESET_STATES[:-1])
+        self._sample = _decorate(
+            _noop,
+            _set_point(f"{root}.window", WINDOW_STATES, lambda w, h, r, i: w),
+            _set_point(f"{root}.result_held", [b[0] for b in HELD_RUN_BINS], lambda w, h, r, i: h),
+            _set_point(f"{root}.reset_in", resets, lambda w, h, r, i: r),
+            _set_point(f"{root}.idle_run", [b[0] for b in IDLE_RUN_BINS], lambda w, h, r, i: i),
+        )
+
+    def sample_trace(self, trace) -> None:
+        import numpy as np
+
+        from tb.common.hdl_agents import runs_of
+
+        t = np.asarray(trace, dtype=np.int64)
+        rst, valid, ready_in = t & 1, (t >> 1) & 1, (t >> 2) & 1
+        out_valid, out_ready, err, rows = (t >> 3) & 1, (t >> 4) & 1, (t >> 5) & 1, t >> 6
+        live = rst == 0
+        state = np.where(ready_in == 0, 3, np.where(rows == 0, 0, np.where(rows < self.depth, 1, 2)))
+        windows = {WINDOW_STATES[k] for k in np.unique(state[live])}
+        held = (out_valid == 1) & (out_ready == 0) & live
+        held_runs = {_run_bin(int(x), HELD_RUN_BINS) for x in runs_of(held)}
+        starts = np.flatnonzero(rst & (1 - np.concatenate([[1], rst[:-1]])))
+        resets = {WINDOW_STATES[state[c]] for c in starts}
+        resets |= {"result held" for c in starts if held[c] or (out_valid[c] and not out_ready[c])}
+        resets |= {"err high" for c in starts if err[c]}
+        accepted = np.flatnonzero((valid & ready_in & (1 - rst)) == 1)
+        idle = np.zeros(len(t), dtype=bool)
+        if accepted.size > 1:
+            idle[accepted[0]:accepted[-1]] = (valid[accepted[0]:accepted[-1]] == 0) & live[accepted[0]:accepted[-1]]
+        idle_runs = {_run_bin(int(x), IDLE_RUN_BINS) for x in runs_of(idle)}
+        self._sample(windows, held_runs, resets, idle_runs)
+
+
+class CodecFlowCoverage:
+    """Compressor / decompressor handshakes, sampled from the DUT's ports every cycle by
+    the bench's observer (tb/compress, tb/decompress; states the ports imply, such as the
+    compressor's queue rows = rows accepted - rows the emitted stored rows advanced); per run,
+    every state the DUT was in is hit once. Points: ``occupancy`` (compressor queue rows,
+    0 .. 3*depth), ``in_ready`` (high / low), ``held`` (lengths of runs of ``out_valid`` high
+    with ``out_ready`` low), ``idle_run`` (lengths of runs of ``in_valid`` low between two
+    beats of a stream, 1 .. 50), ``state`` (states seen: drained mid-group, levels running,
+    ...), ``reset_in`` (the state when a reset pulse began) and, decompressor, ``bad_word``
+    (each cause of ``err``)."""
+
+    def __init__(self, block: str, tag: str, states, occupancy: int | None = None, errors=()):
+        from tb.common.codec_bench import HOLD_BINS, IDLE_BINS
+
+        root = f"{block}.{tag}.flow"
+        points = {"in_ready": ["high", "low"], "held": [b[0] for b in HOLD_BINS],
+                  "idle_run": [b[0] for b in IDLE_BINS], "state": list(states), "reset_in": list(states)}
+        if occupancy is not None:
+            points["occupancy"] = list(range(occupancy + 1))
+        if errors:
+            points["bad_word"] = list(errors)
+        self._points = {name: _decorate(_noop, CoverPoint(f"{root}.{name}", xf=lambda v: v, bins=bins))
+                        for name, bins in points.items()}
+
+    def sample(self, point: str, value) -> None:
+        self._points[point](value)
 
 
 def _save() -> None:

@@ -1,11 +1,18 @@
 """Testbench for the two PEs (tdash_pe and dense_pe share their ports), used by tb/pe and
-tb/dense_pe. Expected values and cycles come from model/pe.py only.
+tb/dense_pe. Expected values and cycles come from model/pe.py and its cycle-level pipeline
+(model/pipeline.py) only.
 
-Scoreboard rules: results must come out in job order, one per job, each equal to the model's
-bit for bit (model.pe.result: the exact integer dot product, or for BF16 / FP32 the binary32
-bits of the sum in the DUT's own order, the scheduled one for tdash_pe, row by row for
-dense_pe); with no upstream bubbles and no back-pressure each result's cycle (counted from
-the cycle the first beat is accepted) must equal the model's exactly.
+Two ways to drive the DUT, on the same interface definition (the PE's ports):
+
+* **HDL-side agents** (the regression): the DUT sits in tb/common/tdash_pe_harness.v, whose
+  source, sink and capture memories play a whole run in the simulator; Python prepares
+  stimulus and control patterns, predicts every cycle with the model and compares the
+  captured trace once (tb/common/hdl_agents.py). Every cycle's ``in_ready``, ``out_valid``,
+  ``err`` and window occupancy, every accepted beat's cycle, every result's value and cycle,
+  and the ports during and after every reset must equal the model's.
+* **Python-driven agents** (tb/common/stream.py): a cocotb coroutine per cycle on the bare
+  PE, for the reactive directed test (reset after a given number of accepted beats) and as
+  the reference point of ``make bench``.
 """
 
 from __future__ import annotations
@@ -18,22 +25,27 @@ from pathlib import Path
 import numpy as np
 
 import cocotb
+from cocotb.clock import Clock
 
 from model import fp as FP
 from model import pe as PE
+from tb.common import hdl_agents as H
 from tb.common.bus import pack_values
-from tb.common.fcov import PeCoverage
+from tb.common.fcov import HandshakeCoverage, PeCoverage
 from tb.common.runner import SIM_BUILD, dut_params, seeded_rng
 from tb.common.stream import Sink, Source, reset, run_cycles, start, stream_through
 from tb.common.tensors import extreme_jobs, fp_extreme_jobs, random_jobs, sparse_ints, sparse_values
 
 KINDS = {"tdash": "pe", "dense": "dense_pe"}  # DUT kind -> block name
+HARNESS_KIND = {"tdash": 0, "dense": 1}       # tdash_pe_harness's KIND parameter
 SWEEP_SPARSITIES = [round(0.1 * i, 1) for i in range(10)]
 SWEEP_SIDES = {"one side (B)": PE.MODE_B_ONLY, "both sides": PE.MODE_BOTH}
 SWEEP_SEED = 2020          # fixed, so both PEs see the very same jobs
 SWEEP_JOBS, SWEEP_ROWS = 4, 256
 DENSE_SWEEP_DEPTH = 3      # dense cycles do not depend on the beat size; one dense run serves all
 FORMAT_OF_OP_TYPE = {code: fmt for fmt, code in PE.OP_TYPES.items()}
+MAX_BEATS_PER_RUN = 1 << 14   # tdash_pe_harness BEAT_AW
+MAX_CYCLES_PER_RUN = 1 << 20  # tdash_pe_harness CYC_AW
 
 
 def param_id(p: dict) -> str:
@@ -42,152 +54,271 @@ def param_id(p: dict) -> str:
     return f"N{p['N']}_DEPTH{p['DEPTH']}" + ("" if fmt == "int" else f"_{fmt}")
 
 
-class PeHarness:
-    def __init__(self, dut, kind: str):
+class PeConfig:
+    """What a PE bench needs to know of the DUT's parameters (as built)."""
+
+    def __init__(self, kind: str):
         assert kind in KINDS, kind
-        self.dut, self.kind = dut, kind
         p = dut_params()
+        self.kind = kind
         self.n, self.depth = p["N"], p["DEPTH"]
         self.fmt = FORMAT_OF_OP_TYPE[p.get("OP_TYPE", 0)]
         self.dw = p.get("DW", PE.data_width(self.fmt))
         self.acc_w = PE.acc_width(self.dw, self.n, p.get("ROWS_LOG2", PE.ROWS_LOG2), self.fmt)
-        width = len(dut.out_data)
-        assert width == self.acc_w, f"out_data is {width} bits, the model sizes it {self.acc_w}"
+        self.tag = param_id(p)
         self.coverage = PeCoverage(KINDS[kind], self.n, self.depth, self.fmt)
 
-    def read_result(self) -> int:
-        """out_data: a signed integer, or a binary32 bit pattern."""
-        value = self.dut.out_data.value
-        return value.to_signed() if self.fmt == "int" else value.to_unsigned()
-
-    def random_jobs(self, rng, count: int):
-        return random_jobs(rng, count, self.n, self.dw, self.depth, fmt=self.fmt)
+    def random_jobs(self, rng, count: int, max_rows: int = 300):
+        return random_jobs(rng, count, self.n, self.dw, self.depth, max_rows=max_rows, fmt=self.fmt)
 
     def expected(self, job) -> int:
         return PE.result(job, self.kind, self.depth)
-
-    def show(self, value: int) -> str:
-        return str(value) if self.fmt == "int" else f"{value:#010x} ({FP.bits_to_float(value)!r})"
-
-    async def start(self) -> None:
-        await start(self.dut)
 
     def expected_cycles(self, jobs) -> np.ndarray:
         if self.kind == "tdash":
             return PE.tdash_result_cycles(jobs, self.depth)
         return PE.dense_result_cycles(jobs)
 
-    def encode(self, jobs):
-        """Pre-pack every beat's bus values, so the cycle loop only assigns integers."""
-        encoded = []
+    def show(self, value: int) -> str:
+        return str(value) if self.fmt == "int" else f"{value:#010x} ({FP.bits_to_float(value)!r})"
+
+
+class PeHdlBench(PeConfig):
+    """The regression's bench: tdash_pe_harness (the DUT and the HDL-side agents)."""
+
+    def __init__(self, dut, kind: str):
+        super().__init__(kind)
+        self.dut = dut
+        self.rw = self.depth.bit_length()               # $clog2(DEPTH + 1)
+        self.bw = self.depth * self.n * self.dw
+        self.in_w = 2 * self.bw + self.rw + 3
+        self.handshake = HandshakeCoverage(KINDS[kind], self.tag, self.depth, with_err=True)
+        self.simulated = 0
+        self.hdl_wall = 0.0
+        Clock(dut.clk, 10, unit="ns").start()
+        dut.go.value = 0
+
+    def word(self, beat: PE.Beat, rows_field: int | None = None) -> int:
+        """One beat as tdash_pe_harness's word: in_a, in_b, in_rows, in_last, in_mode."""
+        pad = np.zeros((self.depth - beat.a.shape[0], self.n), dtype=np.int64)
+        a = pack_values(np.vstack([beat.a, pad]), self.dw)
+        b = pack_values(np.vstack([beat.b, pad]), self.dw)
+        rows = beat.rows if rows_field is None else rows_field
+        return a | b << self.bw | rows << 2 * self.bw | int(beat.last) << (2 * self.bw + self.rw) \
+            | beat.mode << (2 * self.bw + self.rw + 1)
+
+    def bad_rows_fields(self) -> list[int]:
+        """in_rows values that are not 1..DEPTH and fit the port."""
+        return [0] + list(range(self.depth + 1, 1 << self.rw))
+
+    def bad_beat(self, rng) -> tuple[PE.Beat, int]:
+        """A beat with random values, a random last flag and an illegal in_rows."""
+        values = sparse_values(rng, (2, self.depth, self.n), 0.5, self.dw, self.fmt)
+        beat = PE.Beat(values[0], values[1], self.depth, bool(rng.integers(0, 2)), int(rng.integers(0, 3)))
+        return beat, int(rng.choice(self.bad_rows_fields()))
+
+    def streams(self, jobs, rng=None, bad_rate: float = 0.0):
+        """(model beats, harness words) of the jobs, with bad beats mixed in at ``bad_rate``."""
+        model_beats, words = [], []
         for job in jobs:
             job.check_width(self.dw)
             for beat in PE.beats(job, self.depth):
-                pad = np.zeros((self.depth - beat.rows, self.n), dtype=np.int64)
-                encoded.append((pack_values(np.vstack([beat.a, pad]), self.dw),
-                                pack_values(np.vstack([beat.b, pad]), self.dw),
-                                beat.rows, int(beat.last), beat.mode))
-        return encoded
+                if bad_rate and rng.random() < bad_rate:
+                    bad, field = self.bad_beat(rng)
+                    model_beats.append(PE.pipeline_beat(bad, self.fmt, rows_field=field))
+                    words.append(self.word(bad, field))
+                model_beats.append(PE.pipeline_beat(beat, self.fmt))
+                words.append(self.word(beat))
+        return model_beats, words
 
-    def _apply(self, fields) -> None:
-        a, b, rows, last, mode = fields
-        self.dut.in_a.value = a
-        self.dut.in_b.value = b
-        self.dut.in_rows.value = rows
-        self.dut.in_last.value = last
-        self.dut.in_mode.value = mode
+    async def run(self, jobs, rng, style: str = "none", label: str = "", reset_rate: float = 0.0,
+                  reset_in=(), bad_rate: float = 0.0) -> H.Expected:
+        """One run of the HDL agents; every cycle compared with the model. Returns the
+        model's expectation (equal to what the DUT did)."""
+        model_beats, words = self.streams(jobs, rng, bad_rate)
+        assert len(words) <= MAX_BEATS_PER_RUN, f"{len(words)} beats: split the run"
+        rows = sum(j.rows for j in jobs)
+        budget = min(MAX_CYCLES_PER_RUN, 8 * (rows + len(words)) + 4000)
+        ctl = H.controls(rng, style, budget, reset_rate)
+        model = PE.cycle_model(self.kind, self.depth, self.n, self.fmt)
+        exp = H.predict(model, model_beats, ctl, reset_in(ctl) if callable(reset_in) else reset_in,
+                        reset_after=int(rng.integers(0, 200)) if reset_in else 0)
+        t0 = time.perf_counter()
+        trace, words_out, _ = await H.play(self.dut, words, self.in_w, exp.ctl)
+        self.hdl_wall += time.perf_counter() - t0
+        got = H.decode_changes(words_out, self.acc_w, signed=self.fmt == "int")
+        want = [(c, v) for c, v in exp.changes]
+        H.compare(H.Expected(exp.trace, want, exp.ctl), trace, got, f"{label or style} ({len(jobs)} jobs)", self.show)
+        self.simulated += exp.ncycles
+        self.handshake.sample_trace(trace)
+        if not exp.ctl.rst.any() and not bad_rate:
+            self._sample_jobs(jobs, exp)
+        return exp
 
-    async def run(self, jobs, rng=None, bubble=0.0, stall=0.0):
-        """Stream ``jobs`` through the DUT; returns (results, result cycles relative to the
-        first accepted beat, cycles simulated). Every job that came back is sampled into the
-        functional coverage, as stalled if a bubble or back-pressure hit a cycle between
-        its first beat's handshake and its result's."""
-        trace: dict = {}
-        out = await stream_through(self.dut, self.encode(jobs), self._apply,
-                                   self.read_result, len(jobs), rng, bubble, stall, trace=trace)
-        stalls = np.array(trace["stalls"], dtype=np.int64)
+    def _sample_jobs(self, jobs, exp: H.Expected) -> None:
+        """Job-level coverage: a job counts as stalled when a bubble or back-pressure hit a
+        cycle between its first beat's handshake and its result's."""
+        t = exp.trace.astype(np.int64)
+        accepted = np.flatnonzero(((t >> 1) & (t >> 2) & 1) == 1)
+        stall = np.flatnonzero(exp.ctl.bubble | ~exp.ctl.ready)
         first_beat = np.cumsum([0] + [-(-j.rows // self.depth) for j in jobs])
-        for job, beat, done, result in zip(jobs, first_beat, trace["results"], out[0]):
-            begin = trace["accepted"][beat]
-            self.coverage.sample(job, bool(((stalls >= begin) & (stalls <= done)).any()), result)
-        return out
+        for job, beat, (done, value) in zip(jobs, first_beat, exp.results):
+            begin = accepted[beat]
+            hit = bool(((stall >= begin) & (stall <= done)).any())
+            self.coverage.sample(job, hit, value)
 
-    def check(self, jobs, results, cycles, exact_cycles: bool, label: str) -> None:
-        assert len(results) == len(jobs), (
-            f"{label}: {len(results)} results for {len(jobs)} jobs (lost or duplicated)")
-        for j, (job, got) in enumerate(zip(jobs, results)):
-            want = self.expected(job)
-            assert got == want, (f"{label}: job {j} ({job.rows} rows, mode {PE.MODES[job.mode]}, {job.fmt}) "
-                                 f"result {self.show(got)} != model {self.show(want)}")
-        if exact_cycles:
-            want_cycles = self.expected_cycles(jobs).tolist()
-            for j, (got, want) in enumerate(zip(cycles, want_cycles)):
-                assert got == want, (f"{label}: job {j} ({jobs[j].rows} rows, mode {PE.MODES[jobs[j].mode]}) "
-                                     f"result in cycle {got}, model says {want}")
+    def check_closed_form(self, jobs, exp: H.Expected, label: str) -> None:
+        """No stalls: the result cycles are the closed form of model/pe.py (the special case
+        of the pipeline's rules), and the values are model.pe.result's."""
+        t = exp.trace.astype(np.int64)
+        first = int(np.flatnonzero(((t >> 1) & (t >> 2) & 1) == 1)[0])
+        cycles = [c - first for c, _ in exp.results]
+        assert cycles == self.expected_cycles(jobs).tolist(), f"{label}: result cycles are not the closed form"
+        assert [v for _, v in exp.results] == [self.expected(j) for j in jobs], f"{label}: values"
 
 
-async def random_jobs_exact(dut, kind, rng, count: int):
-    h = PeHarness(dut, kind)
-    await h.start()
-    jobs = h.random_jobs(rng, count)
-    results, cycles, sim = await h.run(jobs)
-    h.check(jobs, results, cycles, exact_cycles=True, label="no stalls")
-    rows = sum(j.rows for j in jobs)
-    dut._log.info("%d jobs, %d rows: values exact, every result cycle equals the model "
-                  "(last at %d, %d cycles simulated)", count, rows, cycles[-1], sim)
+def reset_states(depth: int):
+    """Targeted resets, one per state (tb/common/hdl_agents.predict places them)."""
+    def states(ctl):
+        return [("queue full", lambda o, m, c: not o.in_ready),
+                ("result held", lambda o, m, c: o.out_valid and not ctl.ready[c]),
+                ("window partial", lambda o, m, c: 0 < o.window_rows < depth),
+                ("mid-job", lambda o, m, c: bool(m.job) and o.window_rows == depth),
+                ("empty", lambda o, m, c: m.idle)]
+    return states
 
 
-async def random_jobs_stalls(dut, kind, rng, count: int):
-    h = PeHarness(dut, kind)
-    await h.start()
-    # Random bubbles and back-pressure, then back-pressure every other cycle: that one stalls
-    # every job (each spans >= 3 cycles), so the "stalled" coverage bins close by construction.
-    every_other = lambda cycle: cycle % 2 == 1  # noqa: E731
-    for bubble, stall in ((0.3, 0.0), (0.0, 0.5), (0.4, 0.6), (0.0, every_other)):
-        jobs = h.random_jobs(rng, count)
-        results, cycles, _ = await h.run(jobs, rng, bubble, stall)
-        label = f"bubbles {bubble}, back-pressure {'every other cycle' if callable(stall) else stall}"
-        h.check(jobs, results, cycles, exact_cycles=False, label=label)
-        # Stalls can only delay a result, never bring it forward.
-        ideal = h.expected_cycles(jobs)
-        assert all(c >= i for c, i in zip(cycles, ideal)), f"{label}: a result came before the model's earliest cycle"
-        dut._log.info("%s: %d jobs exact, none lost or duplicated", label, count)
+async def no_stalls(dut, kind, rng, count: int):
+    b = PeHdlBench(dut, kind)
+    jobs = b.random_jobs(rng, count)
+    exp = await b.run(jobs, rng, "none", "no stalls")
+    b.check_closed_form(jobs, exp, "no stalls")
+    dut._log.info("%d jobs, %d rows, no stalls: every cycle equals the model, result cycles equal the "
+                  "closed form (%d cycles)", count, sum(j.rows for j in jobs), exp.ncycles)
+
+
+async def stalls(dut, kind, rng, count: int):
+    b = PeHdlBench(dut, kind)
+    for style in ("random", "idle_runs", "backpressure_runs", "both", "alternate"):
+        jobs = b.random_jobs(rng, count)
+        exp = await b.run(jobs, rng, style)
+        assert [v for _, v in exp.results] == [b.expected(j) for j in jobs], f"{style}: values"
+        dut._log.info("%s: %d jobs, every cycle equals the model (%d cycles, %d with back-pressure, "
+                      "%d bubbles)", style, count, exp.ncycles, int((~exp.ctl.ready).sum()), int(exp.ctl.bubble.sum()))
+
+
+async def resets(dut, kind, rng, count: int):
+    """Reset in every state (targeted), then random reset pulses, under bubbles and
+    back-pressure; every cycle, during and after each reset, equals the model."""
+    b = PeHdlBench(dut, kind)
+    exp = await b.run(b.random_jobs(rng, count), rng, "both", "targeted resets", reset_in=reset_states(b.depth))
+    dut._log.info("resets placed in: %s", ", ".join(f"{name} (cycle {c})" for name, c in exp.resets_placed))
+    exp = await b.run(b.random_jobs(rng, count), rng, "both", "random resets", reset_rate=0.002)
+    dut._log.info("random resets: %d reset cycles in %d, every cycle equals the model", int(exp.ctl.rst.sum()), exp.ncycles)
+
+
+async def bad_beats(dut, kind, rng, count: int):
+    """Beats with in_rows of 0 or > DEPTH mixed into good streams: dropped, err sticky until
+    reset, every other job's result and cycle as the model says."""
+    b = PeHdlBench(dut, kind)
+    exp = await b.run(b.random_jobs(rng, count), rng, "random", "bad beats", bad_rate=0.05,
+                      reset_in=lambda ctl: [("err high", lambda o, m, c: o.err)], reset_rate=0.001)
+    assert ((exp.trace >> 5) & 1).any(), "no bad beat reached the PE"
+    dut._log.info("bad beats (in_rows in %s) dropped and flagged, reset clears err; every cycle equals the model",
+                  b.bad_rows_fields())
 
 
 async def extremes(dut, kind, rng):
-    h = PeHarness(dut, kind)
-    await h.start()
+    b = PeHdlBench(dut, kind)
     long_rows = int(os.environ.get("TDASH_LONG_ROWS", "2000"))
-    if h.fmt == "int":
-        jobs = extreme_jobs(rng, h.n, h.dw, long_rows, h.depth)
+    if b.fmt == "int":
+        jobs = extreme_jobs(rng, b.n, b.dw, long_rows, b.depth)
     else:
-        jobs = fp_extreme_jobs(rng, h.n, h.fmt, long_rows, h.depth)
-    results, cycles, _ = await h.run(jobs)
-    h.check(jobs, results, cycles, exact_cycles=True, label="extremes")
-    if h.fmt == "int":
-        dut._log.info("extreme jobs exact (largest |result| %d, %d bits of %d)", max(abs(r) for r in results),
-                      max(abs(r) for r in results).bit_length() + 1, h.acc_w)
+        jobs = fp_extreme_jobs(rng, b.n, b.fmt, long_rows, b.depth)
+    exp = await b.run(jobs, rng, "none", "extremes")
+    b.check_closed_form(jobs, exp, "extremes")
+    values = [v for _, v in exp.results]
+    if b.fmt == "int":
+        top = max(abs(v) for v in values)
+        dut._log.info("extreme jobs exact (largest |result| %d, %d bits of %d)", top, top.bit_length() + 1, b.acc_w)
     else:
-        dut._log.info("%d %s corner jobs bit-exact: %s", len(jobs), h.fmt,
-                      ", ".join(sorted({FP.classify(r) for r in results})))
+        dut._log.info("%d %s corner jobs bit-exact: %s", len(jobs), b.fmt, ", ".join(sorted({FP.classify(v) for v in values})))
 
 
-async def reset_mid_job(dut, kind, rng):
-    """Reset in the middle of a long job, then check the next jobs are exact and on time."""
-    h = PeHarness(dut, kind)
-    await h.start()
+async def reset_after_beats(dut, kind, rng):
+    """Python-driven, reactive: reset once exactly 20 beats of a long job were accepted, then
+    30 jobs cycle-exact (tb/common/stream.py checks every output port during reset)."""
+    h = PeConfig(kind)
+    await start(dut)
     long_job = PE.Job(sparse_values(rng, (200, h.n), 0.3, h.dw, h.fmt), sparse_values(rng, (200, h.n), 0.3, h.dw, h.fmt),
                       PE.MODE_BOTH, h.fmt)
-    src = Source(dut, dut.in_valid, dut.in_ready, h.encode([long_job]), h._apply)
-    sink = Sink(dut, dut.out_valid, dut.out_ready, h.read_result)
-    await run_cycles(dut, [src, sink], lambda: src.index >= 20, 1000)  # ~60 rows in
+    src = Source(dut, dut.in_valid, dut.in_ready, encode_py(h, [long_job]), apply_py(dut))
+    sink = Sink(dut, dut.out_valid, dut.out_ready, read_py(dut, h))
+    await run_cycles(dut, [src, sink], lambda: src.index >= 20, 1000)
     assert not sink.items, "no result may come out of a job cut short"
     await reset(dut)
-    assert not dut.out_valid.value, "out_valid must be low after reset"
+    assert not dut.out_valid.value and not dut.err.value, "out_valid and err must be low after reset"
     jobs = h.random_jobs(rng, 30)
-    results, cycles, _ = await h.run(jobs)
-    h.check(jobs, results, cycles, exact_cycles=True, label="after reset")
-    dut._log.info("reset after %d beats of a 200-row job; the next 30 jobs exact and cycle-exact", 20)
+    results, cycles, _ = await stream_through(dut, encode_py(h, jobs), apply_py(dut), read_py(dut, h), len(jobs))
+    assert results == [h.expected(j) for j in jobs], "values after reset"
+    assert cycles == h.expected_cycles(jobs).tolist(), "result cycles after reset"
+    dut._log.info("reset after 20 beats of a 200-row job; the next 30 jobs exact and cycle-exact")
+
+
+def encode_py(h: PeConfig, jobs):
+    """Python-driven path: every beat's bus values packed up front."""
+    out = []
+    for job in jobs:
+        for beat in PE.beats(job, h.depth):
+            pad = np.zeros((h.depth - beat.rows, h.n), dtype=np.int64)
+            out.append((pack_values(np.vstack([beat.a, pad]), h.dw), pack_values(np.vstack([beat.b, pad]), h.dw),
+                        beat.rows, int(beat.last), beat.mode))
+    return out
+
+
+def apply_py(dut):
+    def apply(fields):
+        dut.in_a.value, dut.in_b.value, dut.in_rows.value, dut.in_last.value, dut.in_mode.value = fields
+    return apply
+
+
+def read_py(dut, h: PeConfig):
+    return (lambda: dut.out_data.value.to_signed()) if h.fmt == "int" else (lambda: dut.out_data.value.to_unsigned())
+
+
+async def python_driven(dut, kind, rng, count: int):
+    """The Python-driven path on random jobs with no stalls (values and result cycles
+    checked); its speed is ``make bench``'s reference point."""
+    h = PeConfig(kind)
+    await start(dut)
+    jobs = h.random_jobs(rng, count)
+    t0 = time.perf_counter()
+    results, cycles, sim = await stream_through(dut, encode_py(h, jobs), apply_py(dut), read_py(dut, h), len(jobs))
+    wall = time.perf_counter() - t0
+    assert results == [h.expected(j) for j in jobs], "values"
+    assert cycles == h.expected_cycles(jobs).tolist(), "result cycles"
+    _write_speed(sim, wall)
+    dut._log.info("Python-driven: %d jobs exact and cycle-exact, %d cycles in %.2f s (%.0f cycles/s)",
+                  count, sim, wall, sim / wall)
+
+
+async def hdl_driven(dut, kind, rng, count: int):
+    """The HDL-agent path on the same jobs (same seed) as :func:`python_driven`, for make bench."""
+    b = PeHdlBench(dut, kind)
+    jobs = b.random_jobs(rng, count)
+    t0 = time.perf_counter()
+    exp = await b.run(jobs, rng, "none", "bench")
+    wall = time.perf_counter() - t0
+    b.check_closed_form(jobs, exp, "bench")
+    _write_speed(exp.ncycles, wall, b.hdl_wall)
+    dut._log.info("HDL agents: %d jobs, %d cycles in %.2f s end to end (%.0f cycles/s; simulator alone %.2f s)",
+                  count, exp.ncycles, wall, exp.ncycles / wall, b.hdl_wall)
+
+
+def _write_speed(cycles: int, wall: float, sim_wall: float | None = None) -> None:
+    out = os.environ.get("TDASH_SPEED_OUT")
+    if out:
+        Path(out).write_text(json.dumps({"cycles": int(cycles), "wall": wall, "sim_wall": sim_wall}))
 
 
 def sweep_jobs(n: int, dw: int):
@@ -208,17 +339,23 @@ def sweep_file(kind: str, depth: int) -> Path:
     return SIM_BUILD / "reports" / f"sweep_{kind}_DEPTH{depth}.json"
 
 
+def span(exp: H.Expected) -> int:
+    """Cycles from the first accepted beat to the last result."""
+    t = exp.trace.astype(np.int64)
+    first = int(np.flatnonzero(((t >> 1) & (t >> 2) & 1) == 1)[0])
+    return exp.results[-1][0] - first
+
+
 async def sparsity_sweep(dut, kind):
     """Cycles for the fixed sweep job set, exact against the model; saved for the table."""
-    h = PeHarness(dut, kind)
-    await h.start()
+    b = PeHdlBench(dut, kind)
+    rng = np.random.default_rng(SWEEP_SEED)
     out = {}
-    for (side, s), jobs in sweep_jobs(h.n, h.dw).items():
-        await reset(dut)
-        results, cycles, _ = await h.run(jobs)
-        h.check(jobs, results, cycles, exact_cycles=True, label=f"sweep {side} s={s}")
-        out[f"{side}|{s}"] = {"rtl": cycles[-1], "model": int(h.expected_cycles(jobs)[-1])}
-    path = sweep_file(kind, h.depth)
+    for (side, s), jobs in sweep_jobs(b.n, b.dw).items():
+        exp = await b.run(jobs, rng, "none", f"sweep {side} s={s}")
+        b.check_closed_form(jobs, exp, f"sweep {side} s={s}")
+        out[f"{side}|{s}"] = {"rtl": span(exp), "model": int(b.expected_cycles(jobs)[-1])}
+    path = sweep_file(kind, b.depth)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=1))
     dut._log.info("sweep of %d points exact; cycles written to %s", len(out), path)
@@ -261,53 +398,74 @@ def load_jobs(path: Path):
 
 async def jobs_file(dut, kind):
     """The jobs in the .npz named by TDASH_JOBS_IN (written by tb/common/pe_jobs.py for the
-    ``python -m model`` commands), checked like every other test -- values exact, every
-    result cycle equal to the model's -- and the measured cycles written to TDASH_JOBS_OUT."""
-    h = PeHarness(dut, kind)
-    await h.start()
+    ``python -m studies`` commands), checked like every other run -- every cycle equal to the
+    model's -- and the measured cycles written to TDASH_JOBS_OUT."""
+    b = PeHdlBench(dut, kind)
     jobs = load_jobs(Path(os.environ["TDASH_JOBS_IN"]))
+    rng = np.random.default_rng(0)
     t0 = time.perf_counter()
-    results, cycles, sim = await h.run(jobs)
+    cycles, simulated = [], 0
+    for start_job in range(0, len(jobs), 1000):   # runs within the harness memories
+        part = jobs[start_job:start_job + 1000]
+        exp = await b.run(part, rng, "none", "jobs file")
+        b.check_closed_form(part, exp, "jobs file")
+        base = cycles[-1] - PE.FIXED_LATENCY if cycles else 0
+        t = exp.trace.astype(np.int64)
+        first = int(np.flatnonzero(((t >> 1) & (t >> 2) & 1) == 1)[0])
+        cycles += [base + c - first for c, _ in exp.results]
+        simulated += exp.ncycles
     run_wall = time.perf_counter() - t0
-    h.check(jobs, results, cycles, exact_cycles=True, label="jobs file")
+    model_cycles = b.expected_cycles(jobs).tolist()
+    assert cycles == model_cycles, "jobs file: result cycles differ from the model's"
     Path(os.environ["TDASH_JOBS_OUT"]).write_text(json.dumps(
-        {"cycles": [int(c) for c in cycles], "model_cycles": h.expected_cycles(jobs).tolist(),
-         "results": [str(r) for r in results], "simulated": int(sim), "run_wall": run_wall}))
-    dut._log.info("%d jobs from %s: values exact, cycles equal the model's", len(jobs), os.environ["TDASH_JOBS_IN"])
+        {"cycles": [int(c) for c in cycles], "model_cycles": model_cycles,
+         "results": [str(b.expected(j)) for j in jobs], "simulated": int(simulated), "run_wall": run_wall}))
+    dut._log.info("%d jobs from %s: every cycle equals the model", len(jobs), os.environ["TDASH_JOBS_IN"])
 
 
 def cocotb_tests(kind: str, module: str, jobs: int) -> dict:
     """The PE cocotb tests for one DUT kind, named as if defined in ``module``:
     ``globals().update(cocotb_tests(KIND, __name__, JOBS))`` in the testbench file."""
+    bench_jobs = int(os.environ.get("TDASH_BENCH_JOBS", "300"))
 
-    async def random_jobs_exact_test(dut):
-        await random_jobs_exact(dut, kind, seeded_rng(dut, "random_jobs_exact"), jobs)
-
-    async def random_jobs_stalls_test(dut):
-        await random_jobs_stalls(dut, kind, seeded_rng(dut, "random_jobs_stalls"), jobs // 3)
-
-    async def extremes_test(dut):
-        await extremes(dut, kind, seeded_rng(dut, "extremes"))
-
-    async def reset_mid_job_test(dut):
-        await reset_mid_job(dut, kind, seeded_rng(dut, "reset_mid_job"))
-
-    async def sparsity_sweep_test(dut):
-        await sparsity_sweep(dut, kind)
-
-    async def jobs_file_test(dut):
-        await jobs_file(dut, kind)
-
-    tests = {}
-    for func in (random_jobs_exact_test, random_jobs_stalls_test, extremes_test, reset_mid_job_test,
-                 sparsity_sweep_test, jobs_file_test):
-        name = func.__name__.removesuffix("_test")
-        func.__name__ = func.__qualname__ = name
-        func.__module__ = module
-        tests[name] = cocotb.test()(func)
-    return tests
+    tests = {
+        "no_stalls": lambda dut: no_stalls(dut, kind, seeded_rng(dut, "no_stalls"), jobs),
+        "stalls": lambda dut: stalls(dut, kind, seeded_rng(dut, "stalls"), jobs // 2),
+        "resets": lambda dut: resets(dut, kind, seeded_rng(dut, "resets"), jobs // 2),
+        "bad_beats": lambda dut: bad_beats(dut, kind, seeded_rng(dut, "bad_beats"), jobs // 2),
+        "extremes": lambda dut: extremes(dut, kind, seeded_rng(dut, "extremes")),
+        "sparsity_sweep": lambda dut: sparsity_sweep(dut, kind),
+        "jobs_file": lambda dut: jobs_file(dut, kind),
+        "hdl_driven": lambda dut: hdl_driven(dut, kind, np.random.default_rng(SWEEP_SEED), bench_jobs),
+        # Python-driven (bare PE top level)
+        "reset_after_beats": lambda dut: reset_after_beats(dut, kind, seeded_rng(dut, "reset_after_beats")),
+        "python_driven": lambda dut: python_driven(dut, kind, np.random.default_rng(SWEEP_SEED), bench_jobs),
+    }
+    out = {}
+    for name, body in tests.items():
+        async def test(dut, body=body):
+            await body(dut)
+        test.__name__ = test.__qualname__ = name
+        test.__module__ = module
+        out[name] = cocotb.test()(test)
+    return out
 
 
-REGRESSION_TESTS = ["random_jobs_exact", "random_jobs_stalls", "extremes", "reset_mid_job"]
-"""What make test runs per parameter set; sparsity_sweep runs once, in test_pe_vs_dense_table;
-jobs_file is run by the python -m model commands (tb/common/pe_jobs.py)."""
+REGRESSION_TESTS = ["no_stalls", "stalls", "resets", "bad_beats", "extremes"]
+"""What make test runs per parameter set on the HDL-agent build; sparsity_sweep runs once,
+in test_pe_vs_dense_table; jobs_file is run by the python -m studies commands
+(tb/common/pe_jobs.py); hdl_driven / python_driven by make bench."""
+PYTHON_DRIVEN_TESTS = ["reset_after_beats"]
+"""What make test runs on the bare-PE build (Python-driven agents), one parameter set."""
+
+PE_LANES = (4, 8, 16, 32)
+"""Lane counts the PEs are built and tested at (INT, both depths); README lists them as the
+supported set. Floating point is tested at the paper's N = 16, DEPTH 3."""
+PE_PARAM_SETS = ([{"N": n, "DEPTH": d} for n in PE_LANES for d in (3, 2)]
+                 + [{"N": 16, "DEPTH": 3, "OP_TYPE": PE.OP_TYPES[f]} for f in ("bf16", "fp32")])
+_TB = Path(__file__).resolve().parent
+HARNESS_SOURCES = [str(_TB / "tdash_pe_harness.v"), str(_TB / "tdash_tb_stream.v")]
+"""The HDL-agent top level; with it, every module of both PEs (the harness names both)."""
+PE_SOURCES_FOR_HARNESS = ["tdash_pe.v", "dense_pe.v", "tdash_stage_queue.v", "tdash_window_ctrl.v",
+                          "tdash_scheduler.v", "tdash_prio_enc.v", "tdash_operand_mux.v", "tdash_mac.v",
+                          "tdash_nonzero.v", "tdash_as_count.v", "tdash_fmul.v", "tdash_fadd.v", "tdash_fadd_tree.v"]

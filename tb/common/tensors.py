@@ -84,12 +84,15 @@ def random_jobs(rng: np.random.Generator, count: int, n: int, dw: int, depth: in
     """``count`` jobs that walk the PE's functional-coverage cross (sparsity bin x length bin x
     mode, tb/common/fcov.py) in a fresh random order per round: any ``count`` >= the cross
     size hits every cell; lengths and values are random inside each cell."""
-    cells = [(s, length, m) for s in fcov.SPARSITY_BINS for length in fcov.length_bins(depth) for m in modes]
+    # Each (sparsity, length) cell with the lengths that can reach it (few lanes: not all).
+    cells = [(s, fcov.possible_rows(s, n, lo, min(hi, max_rows)), m) for s in fcov.SPARSITY_BINS
+             for _, lo, hi in fcov.length_bins(depth) for m in modes]
+    cells = [c for c in cells if c[1]]
     jobs: list[Job] = []
     while len(jobs) < count:
         for i in rng.permutation(len(cells))[:count - len(jobs)]:
-            sparsity, (_, lo, hi), mode = cells[i]
-            rows = int(rng.integers(lo, min(hi, max_rows) + 1))
+            sparsity, lengths, mode = cells[i]
+            rows = int(lengths[rng.integers(0, len(lengths))])
             jobs.append(job_in_bin(rng, n, dw, rows, sparsity, int(mode), fmt))
     return jobs
 

@@ -72,10 +72,13 @@ def benches() -> list[Bench]:
                       "tb.decompress.test_decompress"))
     for p in TS.PARAM_SETS:
         out.append(_b("scheduler", "tdash_scheduler", p, TS.SOURCES, "tb.scheduler.test_scheduler"))
-    for p in sorted(TD.PARAM_SETS, key=lambda p: -p["DEPTH"]):
-        out.append(_b("dense_pe", "dense_pe", p, TD.SOURCES, "tb.dense_pe.test_dense_pe", pe_bench.REGRESSION_TESTS))
-    for p in sorted(TP.PARAM_SETS, key=lambda p: -p["DEPTH"]):
-        out.append(_b("pe", "tdash_pe", p, TP.SOURCES, "tb.pe.test_pe", pe_bench.REGRESSION_TESTS))
+    # The PEs run in their HDL-agent harness (tb/common/tdash_pe_harness.v), at N = 16.
+    pe_sets = sorted((p for p in pe_bench.PE_PARAM_SETS if p["N"] == P.LANES), key=lambda p: -p["DEPTH"])
+    harness = pe_bench.HARNESS_SOURCES + pe_bench.PE_SOURCES_FOR_HARNESS
+    for block, kind, module in (("dense_pe", "dense", TD.__name__), ("pe", "tdash", TP.__name__)):
+        for p in pe_sets:
+            out.append(_b(block, "tdash_pe_harness", {**p, "KIND": pe_bench.HARNESS_KIND[kind]}, harness, module,
+                          pe_bench.REGRESSION_TESTS))
     for p in sorted(TC.PARAM_SETS, key=lambda p: (-p["DEPTH"], p["ITERATIVE"])):
         out.append(_b("compress", "tdash_compress", p, TC.SOURCES, "tb.compress.test_compress", TC.REGRESSION_TESTS))
     for rows, cols in ((2, 2), (1, 4), (4, 1)):

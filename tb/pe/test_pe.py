@@ -1,9 +1,14 @@
-"""cocotb testbench for rtl/tdash_pe.v against model/pe.py (shared bench: tb/common/pe_bench.py).
+"""cocotb testbench for rtl/tdash_pe.v against model/pe.py and its cycle-level pipeline
+(shared bench: tb/common/pe_bench.py; HDL-side agents: tb/common/tdash_pe_harness.v).
 
-Parameter sets: INT at DEPTH 3 and 2, BF16 and FP32 at DEPTH 3 (results compared bit for
-bit with the model's scheduled-order binary32 sum). Tests: random jobs cycle-exact with no stalls; random upstream bubbles and back-pressure;
-extreme values (accumulator worst case); reset in the middle of a job; the sparsity sweep
-whose cycles feed the TensorDash-vs-dense table (reports/pe_speedup.md).
+Parameter sets (tb/common/pe_bench.PE_PARAM_SETS): INT at N 4, 8, 16, 32 x DEPTH 2, 3; BF16
+and FP32 at N 16, DEPTH 3. Tests per set, every cycle compared with the model: random jobs
+with no stalls (result cycles also equal the closed form); five stall patterns (random
+bubbles and back-pressure, idle runs of 0..50 cycles, back-pressure runs of 0..50 cycles,
+both, back-pressure every other cycle); reset placed in every state and at random; bad
+beats (in_rows 0 or > DEPTH); extreme values. On the bare PE (Python-driven agents): a
+reactive reset after exactly 20 accepted beats. test_pe_vs_dense_table runs the sparsity
+sweep whose cycles feed reports/pe_speedup.md.
 Run one block with ``make sim MODULE=pe`` (SEED=n to replay, WAVES=1 for FST).
 """
 
@@ -12,33 +17,34 @@ import os
 import pytest
 
 from model import params as P
-from model import pe as PE
 from tb.common import pe_bench as B
 from tb.common.runner import ROOT, run_block
 
 KIND = "tdash"
 JOBS = int(os.environ.get("TDASH_JOBS", "300"))
 
-
 globals().update(B.cocotb_tests(KIND, __name__, JOBS))
 
 SOURCES = ["tdash_pe.v", "tdash_stage_queue.v", "tdash_window_ctrl.v", "tdash_scheduler.v", "tdash_prio_enc.v",
            "tdash_operand_mux.v", "tdash_mac.v", "tdash_nonzero.v", "tdash_as_count.v", "tdash_fmul.v",
            "tdash_fadd.v", "tdash_fadd_tree.v"]
-INT_PARAM_SETS = [{"N": P.LANES, "DEPTH": d} for d in P.DEPTHS]
-# BF16 and FP32 datapaths (OP_TYPE 1, 2) at the paper's preferred depth: results bit-exact
-# against the model's scheduled-order sum, cycles exact.
-FP_PARAM_SETS = [{"N": P.LANES, "DEPTH": P.DEFAULT_DEPTH, "OP_TYPE": PE.OP_TYPES[f]} for f in ("bf16", "fp32")]
-PARAM_SETS = INT_PARAM_SETS + FP_PARAM_SETS
 
 
-def run_pe(params, testcase=None, extra_env=None):
-    return run_block("pe", "tdash_pe", params, SOURCES, "tb.pe.test_pe", testcase, extra_env)
+def run_pe(params, testcase=None, extra_env=None, python_driven=False):
+    """The HDL-agent build (tdash_pe_harness), or with ``python_driven`` the bare PE."""
+    if python_driven:
+        return run_block("pe", "tdash_pe", params, SOURCES, "tb.pe.test_pe", testcase, extra_env)
+    return run_block("pe", "tdash_pe_harness", {**params, "KIND": B.HARNESS_KIND[KIND]}, B.HARNESS_SOURCES + B.PE_SOURCES_FOR_HARNESS,
+                     "tb.pe.test_pe", testcase, extra_env)
 
 
-@pytest.mark.parametrize("params", PARAM_SETS, ids=B.param_id)
+@pytest.mark.parametrize("params", B.PE_PARAM_SETS, ids=B.param_id)
 def test_pe(params):
     run_pe(params, B.REGRESSION_TESTS)
+
+
+def test_pe_python_driven():
+    run_pe({"N": P.LANES, "DEPTH": P.DEFAULT_DEPTH}, B.PYTHON_DRIVEN_TESTS, python_driven=True)
 
 
 def test_pe_vs_dense_table():
@@ -46,9 +52,9 @@ def test_pe_vs_dense_table():
     from tb.dense_pe.test_dense_pe import run_dense
 
     run_dense({"N": P.LANES, "DEPTH": B.DENSE_SWEEP_DEPTH}, "sparsity_sweep")
-    for params in INT_PARAM_SETS:
-        run_pe(params, "sparsity_sweep")
-    table = B.speedup_table([p["DEPTH"] for p in INT_PARAM_SETS])
+    for depth in P.DEPTHS:
+        run_pe({"N": P.LANES, "DEPTH": depth}, "sparsity_sweep")
+    table = B.speedup_table(P.DEPTHS)
     out = ROOT / "reports" / "pe_speedup.md"
     out.parent.mkdir(exist_ok=True)
     out.write_text("# TensorDash PE vs dense PE, measured on the RTL\n\n" + table + "\n")

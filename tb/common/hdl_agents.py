@@ -1,0 +1,221 @@
+"""Python side of the HDL-side stream agents (tb/common/tdash_tb_stream.v, issue 19).
+
+A run is prepared here, played in the simulator with no Python code per cycle, and checked
+in one pass:
+
+1. :func:`controls` draws the per-cycle control pattern (upstream bubbles, back-pressure,
+   reset pulses) in one of the :data:`STYLES`.
+2. :func:`predict` plays the beats through the model's cycle-level pipeline
+   (model/pipeline.py) under that pattern, replaying the HDL source's rule (a beat, once
+   offered, stays until taken; a reset withdraws it), and returns every cycle's expected
+   trace and every change of ``out_data``. It can place reset pulses where the model says the
+   DUT is in a given state (a full queue, a result held by back-pressure, ...), so that
+   reset is tried in every state, not only where chance puts it.
+3. :func:`play` writes the files, pulses ``go``, waits for ``done`` and reads back what the
+   DUT did; :func:`compare` demands equality, cycle by cycle: every ``in_ready`` and
+   ``out_valid`` sample (so every accepted beat's cycle and every result's cycle), every
+   result value, ``err``, the rows in the window, and the ports during and after reset.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+from cocotb.triggers import RisingEdge
+
+TRACE_FIELDS = ("rst", "in_valid", "in_ready", "out_valid", "out_ready", "err")
+"""Bits 0..5 of a trace entry; bits 6..7 hold the rows present in the window."""
+TAIL = 8
+"""Cycles a run goes on after the last result: a duplicated result would show there."""
+STYLES = ("none", "random", "idle_runs", "backpressure_runs", "both", "alternate")
+"""Control patterns: no stalls; per-cycle random bubbles and back-pressure; idle runs of 0 to
+50 cycles that drain the queue mid-job; back-pressure runs of 0 to 50 cycles that fill every
+queue; idle runs, back-pressure runs and random stalls at once; back-pressure in every other
+cycle (it stalls every job, which spans at least 3 cycles)."""
+MAX_RUN = 50
+
+
+@dataclass
+class Controls:
+    """Per-cycle inputs the HDL agents apply: reset, source bubble, sink ready."""
+
+    rst: np.ndarray
+    bubble: np.ndarray
+    ready: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rst)
+
+    def words(self) -> np.ndarray:
+        return (self.rst.astype(np.uint8) | self.bubble.astype(np.uint8) << 1 | self.ready.astype(np.uint8) << 2)
+
+
+def _runs(rng, cycles: int, mean_gap: int) -> np.ndarray:
+    """True in runs of 0..MAX_RUN cycles, separated by gaps of mean ``mean_gap`` cycles."""
+    out = np.zeros(cycles, dtype=bool)
+    c = int(rng.integers(0, mean_gap + 1))
+    while c < cycles:
+        length = int(rng.integers(0, MAX_RUN + 1))
+        out[c:c + length] = True
+        c += length + 1 + int(rng.geometric(1.0 / mean_gap))
+    return out
+
+
+def controls(rng, style: str, cycles: int, reset_rate: float = 0.0) -> Controls:
+    """A control pattern of ``cycles`` cycles in ``style`` (:data:`STYLES`), with random reset
+    pulses of 1 to 3 cycles at ``reset_rate`` per cycle."""
+    if style not in STYLES:
+        raise ValueError(f"style must be one of {', '.join(STYLES)}, got {style!r}")
+    bubble = np.zeros(cycles, dtype=bool)
+    stall = np.zeros(cycles, dtype=bool)
+    if style in ("random", "both"):
+        pb, ps = rng.uniform(0.05, 0.5), rng.uniform(0.05, 0.6)
+        if style == "both":
+            pb, ps = pb / 3, ps / 3
+        bubble |= rng.random(cycles) < pb
+        stall |= rng.random(cycles) < ps
+    if style in ("idle_runs", "both"):
+        bubble |= _runs(rng, cycles, 40)
+    if style in ("backpressure_runs", "both"):
+        stall |= _runs(rng, cycles, 40)
+    if style == "alternate":
+        stall[1::2] = True
+    rst = np.zeros(cycles, dtype=bool)
+    if reset_rate:
+        for c in np.flatnonzero(rng.random(cycles) < reset_rate):
+            rst[c:c + int(rng.integers(1, 4))] = True
+    return Controls(rst, bubble, ~stall)
+
+
+@dataclass
+class Expected:
+    """What a run must show: per-cycle trace entries, out_data changes (cycle, value), the
+    control pattern actually applied (with the resets :func:`predict` placed) and summary
+    counts for the log and the coverage."""
+
+    trace: np.ndarray
+    changes: list
+    ctl: Controls
+    results: list = field(default_factory=list)      # (cycle, value) of every handshake
+    resets_placed: list = field(default_factory=list)
+
+    @property
+    def ncycles(self) -> int:
+        return len(self.trace)
+
+
+def predict(model, beats: Sequence, ctl: Controls, reset_in: Sequence[tuple[str, Callable]] = (),
+            reset_after: int = 0) -> Expected:
+    """Play ``beats`` through ``model`` (a model.pipeline.StagedPipeline) under ``ctl``.
+
+    ``reset_in`` is a list of (name, predicate(outputs, model, cycle)): each in turn, once the run is
+    ``reset_after`` cycles old, puts a 1..2-cycle reset pulse in the first cycle whose state
+    matches (recorded in ``resets_placed``). The run ends TAIL cycles after every beat has been
+    accepted and the pipeline is empty; a pattern too short for that is an error.
+    """
+    n, cycles = len(beats), len(ctl)
+    trace = np.zeros(cycles, dtype=np.uint8)
+    changes, results, placed = [], [], []
+    todo = list(reset_in)
+    idx, holding, prev, end = 0, False, None, None
+    rst_arr, bubble, ready = ctl.rst, ctl.bubble, ctl.ready
+    for c in range(cycles):
+        o = model.outputs()
+        if todo and c >= reset_after and not rst_arr[c] and todo[0][1](o, model, c):
+            placed.append((todo.pop(0)[0], c))
+            rst_arr[c:c + 1 + (c % 2)] = True
+        rst = bool(rst_arr[c])
+        valid = idx < n and not rst and (holding or not bubble[c])
+        rdy = bool(ready[c])
+        trace[c] = (rst | valid << 1 | o.in_ready << 2 | o.out_valid << 3 | rdy << 4 | o.err << 5
+                    | o.window_rows << 6)
+        if o.out_data != prev:
+            changes.append((c, o.out_data))
+            prev = o.out_data
+        if o.out_valid and rdy and not rst:
+            results.append((c, o.out_data))
+        accepted = valid and o.in_ready
+        model.clock(rst, valid, beats[idx] if valid else None, rdy)
+        if accepted:
+            idx, holding = idx + 1, False
+        else:
+            holding = valid
+        if end is None and idx == n and model.idle and not todo:
+            end = c + TAIL
+        if end is not None and c >= end:
+            trunc = Controls(rst_arr[:c + 1].copy(), bubble[:c + 1].copy(), ready[:c + 1].copy())
+            return Expected(trace[:c + 1], changes, trunc, results, placed)
+    raise RuntimeError(f"the control pattern ({cycles} cycles) ended before the run did: "
+                       f"{idx} of {n} beats accepted, {len(results)} results"
+                       + (f", resets still to place: {[name for name, _ in todo]}" if todo else ""))
+
+
+def _hex_words(path: Path) -> list[int]:
+    return [int(w, 16) for w in path.read_text().split() if not w.startswith(("//", "@"))]
+
+
+async def play(dut, words: Sequence[int], in_width: int, ctl: Controls) -> tuple[np.ndarray, list, float]:
+    """Run the HDL agents once: beats ``words`` (``in_width`` bits each) under ``ctl``.
+    Returns the captured trace, the out_data changes and the seconds spent loading files."""
+    t0 = time.perf_counter()
+    digits = (in_width + 3) // 4
+    Path("tb_beats.hex").write_text("".join(f"{w:0{digits}x}\n" for w in words))
+    Path("tb_ctl.hex").write_text("".join(f"{w:x}\n" for w in ctl.words()))
+    load = time.perf_counter() - t0
+    dut.ncycles.value = len(ctl)
+    dut.nbeats.value = len(words)
+    dut.go.value = 1
+    await RisingEdge(dut.clk)
+    dut.go.value = 0
+    await RisingEdge(dut.done)
+    assert not dut.overflow.value, "more out_data changes than the capture memory holds (CHG_AW)"
+    trace = np.array(_hex_words(Path("tb_trace.hex")), dtype=np.uint8)
+    changes = _hex_words(Path("tb_chg.hex"))
+    assert len(changes) == int(dut.nchg.value), f"{len(changes)} changes read, nchg = {int(dut.nchg.value)}"
+    return trace, changes, load
+
+
+def decode_changes(words: list[int], out_width: int, signed: bool) -> list[tuple[int, int]]:
+    mask = (1 << out_width) - 1
+    out = []
+    for w in words:
+        value = w & mask
+        if signed and value >> (out_width - 1):
+            value -= 1 << out_width
+        out.append((w >> out_width, value))
+    return out
+
+
+def describe_trace(entry: int) -> str:
+    bits = [f"{name}={(entry >> k) & 1}" for k, name in enumerate(TRACE_FIELDS)]
+    return " ".join(bits + [f"window_rows={entry >> 6}"])
+
+
+def compare(exp: Expected, trace: np.ndarray, changes: list, label: str, show=str) -> None:
+    """Every cycle of the DUT equal to the model's, with the first difference named."""
+    assert len(trace) == exp.ncycles, f"{label}: {len(trace)} cycles captured, {exp.ncycles} run"
+    diff = np.flatnonzero(trace != exp.trace)
+    if diff.size:
+        c = int(diff[0])
+        t = exp.trace[:c].astype(np.int64)
+        accepted = int((((t >> 1) & (t >> 2) & 1) * (1 - (t & 1))).sum())
+        raise AssertionError(
+            f"{label}: cycle {c} (after {accepted} accepted beats): DUT {describe_trace(int(trace[c]))}, "
+            f"model {describe_trace(int(exp.trace[c]))}; {diff.size} cycles differ")
+    for k, (got, want) in enumerate(zip(changes, exp.changes)):
+        if got != want:
+            raise AssertionError(f"{label}: out_data change {k}: DUT cycle {got[0]} value {show(got[1])}, "
+                                 f"model cycle {want[0]} value {show(want[1])}")
+    assert len(changes) == len(exp.changes), (
+        f"{label}: out_data changed {len(changes)} times, the model says {len(exp.changes)}")
+
+
+def runs_of(flags: np.ndarray) -> np.ndarray:
+    """Lengths of the runs of True in a bool array."""
+    padded = np.concatenate([[False], flags, [False]]).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    return edges[1::2] - edges[::2]
