@@ -219,3 +219,51 @@ def runs_of(flags: np.ndarray) -> np.ndarray:
     padded = np.concatenate([[False], flags, [False]]).astype(np.int8)
     edges = np.flatnonzero(np.diff(padded))
     return edges[1::2] - edges[::2]
+
+
+class HdlBench:
+    """The shared half of a bench on the HDL agents: a subclass says how to build the
+    model (:meth:`model`) and how a result reads (``signed``, :meth:`show`); :meth:`play_run`
+    plays one run and compares every cycle."""
+
+    max_beats = 1 << 14        # the harnesses' BEAT_AW
+    max_cycles = 1 << 20       # the harnesses' CYC_AW
+
+    def __init__(self, dut, depth: int, in_width: int, out_width: int, signed: bool, handshake=None):
+        from cocotb.clock import Clock
+
+        self.dut, self.depth = dut, depth
+        self.in_width, self.out_width, self.signed = in_width, out_width, signed
+        self.handshake = handshake
+        self.simulated = 0
+        self.hdl_wall = 0.0
+        Clock(dut.clk, 10, unit="ns").start()
+        dut.go.value = 0
+
+    def model(self):
+        raise NotImplementedError
+
+    def show(self, value: int) -> str:
+        return str(value)
+
+    async def play_run(self, model_beats, words, rows: int, rng, style: str, label: str,
+                       reset_rate: float = 0.0, reset_in=()) -> Expected:
+        assert len(words) <= self.max_beats, f"{len(words)} beats: split the run"
+        budget = min(self.max_cycles, 8 * (rows + len(words)) + 4000)
+        ctl = controls(rng, style, budget, reset_rate)
+        exp = predict(self.model(), model_beats, ctl, reset_in(ctl) if callable(reset_in) else reset_in,
+                      reset_after=int(rng.integers(0, 200)) if reset_in else 0)
+        t0 = time.perf_counter()
+        trace, got, _ = await play(self.dut, words, self.in_width, exp.ctl)
+        self.hdl_wall += time.perf_counter() - t0
+        compare(exp, trace, decode_changes(got, self.out_width, self.signed), label, self.show)
+        self.simulated += exp.ncycles
+        if self.handshake is not None:
+            self.handshake.sample_trace(trace)
+        return exp
+
+
+def accepted_cycles(trace: np.ndarray) -> np.ndarray:
+    """Cycles with a beat handshake (in_valid and in_ready, not in reset)."""
+    t = trace.astype(np.int64)
+    return np.flatnonzero((((t >> 1) & (t >> 2) & 1) * (1 - (t & 1))) == 1)

@@ -25,7 +25,6 @@ from pathlib import Path
 import numpy as np
 
 import cocotb
-from cocotb.clock import Clock
 
 from model import fp as FP
 from model import pe as PE
@@ -44,8 +43,6 @@ SWEEP_SEED = 2020          # fixed, so both PEs see the very same jobs
 SWEEP_JOBS, SWEEP_ROWS = 4, 256
 DENSE_SWEEP_DEPTH = 3      # dense cycles do not depend on the beat size; one dense run serves all
 FORMAT_OF_OP_TYPE = {code: fmt for fmt, code in PE.OP_TYPES.items()}
-MAX_BEATS_PER_RUN = 1 << 14   # tdash_pe_harness BEAT_AW
-MAX_CYCLES_PER_RUN = 1 << 20  # tdash_pe_harness CYC_AW
 
 
 def param_id(p: dict) -> str:
@@ -83,20 +80,18 @@ class PeConfig:
         return str(value) if self.fmt == "int" else f"{value:#010x} ({FP.bits_to_float(value)!r})"
 
 
-class PeHdlBench(PeConfig):
+class PeHdlBench(PeConfig, H.HdlBench):
     """The regression's bench: tdash_pe_harness (the DUT and the HDL-side agents)."""
 
     def __init__(self, dut, kind: str):
-        super().__init__(kind)
-        self.dut = dut
+        PeConfig.__init__(self, kind)
         self.rw = self.depth.bit_length()               # $clog2(DEPTH + 1)
         self.bw = self.depth * self.n * self.dw
-        self.in_w = 2 * self.bw + self.rw + 3
-        self.handshake = HandshakeCoverage(KINDS[kind], self.tag, self.depth, with_err=True)
-        self.simulated = 0
-        self.hdl_wall = 0.0
-        Clock(dut.clk, 10, unit="ns").start()
-        dut.go.value = 0
+        H.HdlBench.__init__(self, dut, self.depth, 2 * self.bw + self.rw + 3, self.acc_w, self.fmt == "int",
+                            HandshakeCoverage(KINDS[kind], self.tag, self.depth, with_err=True))
+
+    def model(self):
+        return PE.cycle_model(self.kind, self.depth, self.n, self.fmt)
 
     def word(self, beat: PE.Beat, rows_field: int | None = None) -> int:
         """One beat as tdash_pe_harness's word: in_a, in_b, in_rows, in_last, in_mode."""
@@ -136,21 +131,8 @@ class PeHdlBench(PeConfig):
         """One run of the HDL agents; every cycle compared with the model. Returns the
         model's expectation (equal to what the DUT did)."""
         model_beats, words = self.streams(jobs, rng, bad_rate)
-        assert len(words) <= MAX_BEATS_PER_RUN, f"{len(words)} beats: split the run"
-        rows = sum(j.rows for j in jobs)
-        budget = min(MAX_CYCLES_PER_RUN, 8 * (rows + len(words)) + 4000)
-        ctl = H.controls(rng, style, budget, reset_rate)
-        model = PE.cycle_model(self.kind, self.depth, self.n, self.fmt)
-        exp = H.predict(model, model_beats, ctl, reset_in(ctl) if callable(reset_in) else reset_in,
-                        reset_after=int(rng.integers(0, 200)) if reset_in else 0)
-        t0 = time.perf_counter()
-        trace, words_out, _ = await H.play(self.dut, words, self.in_w, exp.ctl)
-        self.hdl_wall += time.perf_counter() - t0
-        got = H.decode_changes(words_out, self.acc_w, signed=self.fmt == "int")
-        want = [(c, v) for c, v in exp.changes]
-        H.compare(H.Expected(exp.trace, want, exp.ctl), trace, got, f"{label or style} ({len(jobs)} jobs)", self.show)
-        self.simulated += exp.ncycles
-        self.handshake.sample_trace(trace)
+        exp = await self.play_run(model_beats, words, sum(j.rows for j in jobs), rng, style,
+                                  f"{label or style} ({len(jobs)} jobs)", reset_rate, reset_in)
         if not exp.ctl.rst.any() and not bad_rate:
             self._sample_jobs(jobs, exp)
         return exp
@@ -158,8 +140,7 @@ class PeHdlBench(PeConfig):
     def _sample_jobs(self, jobs, exp: H.Expected) -> None:
         """Job-level coverage: a job counts as stalled when a bubble or back-pressure hit a
         cycle between its first beat's handshake and its result's."""
-        t = exp.trace.astype(np.int64)
-        accepted = np.flatnonzero(((t >> 1) & (t >> 2) & 1) == 1)
+        accepted = H.accepted_cycles(exp.trace)
         stall = np.flatnonzero(exp.ctl.bubble | ~exp.ctl.ready)
         first_beat = np.cumsum([0] + [-(-j.rows // self.depth) for j in jobs])
         for job, beat, (done, value) in zip(jobs, first_beat, exp.results):
@@ -170,8 +151,7 @@ class PeHdlBench(PeConfig):
     def check_closed_form(self, jobs, exp: H.Expected, label: str) -> None:
         """No stalls: the result cycles are the closed form of model/pe.py (the special case
         of the pipeline's rules), and the values are model.pe.result's."""
-        t = exp.trace.astype(np.int64)
-        first = int(np.flatnonzero(((t >> 1) & (t >> 2) & 1) == 1)[0])
+        first = int(H.accepted_cycles(exp.trace)[0])
         cycles = [c - first for c, _ in exp.results]
         assert cycles == self.expected_cycles(jobs).tolist(), f"{label}: result cycles are not the closed form"
         assert [v for _, v in exp.results] == [self.expected(j) for j in jobs], f"{label}: values"
@@ -341,9 +321,7 @@ def sweep_file(kind: str, depth: int) -> Path:
 
 def span(exp: H.Expected) -> int:
     """Cycles from the first accepted beat to the last result."""
-    t = exp.trace.astype(np.int64)
-    first = int(np.flatnonzero(((t >> 1) & (t >> 2) & 1) == 1)[0])
-    return exp.results[-1][0] - first
+    return exp.results[-1][0] - int(H.accepted_cycles(exp.trace)[0])
 
 
 async def sparsity_sweep(dut, kind):
@@ -410,8 +388,7 @@ async def jobs_file(dut, kind):
         exp = await b.run(part, rng, "none", "jobs file")
         b.check_closed_form(part, exp, "jobs file")
         base = cycles[-1] - PE.FIXED_LATENCY if cycles else 0
-        t = exp.trace.astype(np.int64)
-        first = int(np.flatnonzero(((t >> 1) & (t >> 2) & 1) == 1)[0])
+        first = int(H.accepted_cycles(exp.trace)[0])
         cycles += [base + c - first for c, _ in exp.results]
         simulated += exp.ncycles
     run_wall = time.perf_counter() - t0
@@ -465,7 +442,4 @@ PE_PARAM_SETS = ([{"N": n, "DEPTH": d} for n in PE_LANES for d in (3, 2)]
                  + [{"N": 16, "DEPTH": 3, "OP_TYPE": PE.OP_TYPES[f]} for f in ("bf16", "fp32")])
 _TB = Path(__file__).resolve().parent
 HARNESS_SOURCES = [str(_TB / "tdash_pe_harness.v"), str(_TB / "tdash_tb_stream.v")]
-"""The HDL-agent top level; with it, every module of both PEs (the harness names both)."""
-PE_SOURCES_FOR_HARNESS = ["tdash_pe.v", "dense_pe.v", "tdash_stage_queue.v", "tdash_window_ctrl.v",
-                          "tdash_scheduler.v", "tdash_prio_enc.v", "tdash_operand_mux.v", "tdash_mac.v",
-                          "tdash_nonzero.v", "tdash_as_count.v", "tdash_fmul.v", "tdash_fadd.v", "tdash_fadd_tree.v"]
+"""The HDL-agent top level (with the DUT's own sources: only the KIND it builds is elaborated)."""

@@ -23,9 +23,8 @@ def run_dense(params, testcase=None, extra_env=None, python_driven=False):
     """The HDL-agent build (tdash_pe_harness), or with ``python_driven`` the bare PE."""
     if python_driven:
         return run_block("dense_pe", "dense_pe", params, SOURCES, "tb.dense_pe.test_dense_pe", testcase, extra_env)
-    # The harness instantiates both PEs' modules by name; only dense_pe's are elaborated.
     return run_block("dense_pe", "tdash_pe_harness", {**params, "KIND": B.HARNESS_KIND[KIND]},
-                     B.HARNESS_SOURCES + B.PE_SOURCES_FOR_HARNESS, "tb.dense_pe.test_dense_pe", testcase, extra_env)
+                     B.HARNESS_SOURCES + SOURCES, "tb.dense_pe.test_dense_pe", testcase, extra_env)
 
 
 @pytest.mark.parametrize("params", B.PE_PARAM_SETS, ids=B.param_id)

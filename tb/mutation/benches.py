@@ -8,6 +8,7 @@ cheapest configuration that contains f; if it survives, on every other one that 
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,16 +75,15 @@ def benches() -> list[Bench]:
         out.append(_b("scheduler", "tdash_scheduler", p, TS.SOURCES, "tb.scheduler.test_scheduler"))
     # The PEs run in their HDL-agent harness (tb/common/tdash_pe_harness.v), at N = 16.
     pe_sets = sorted((p for p in pe_bench.PE_PARAM_SETS if p["N"] == P.LANES), key=lambda p: -p["DEPTH"])
-    harness = pe_bench.HARNESS_SOURCES + pe_bench.PE_SOURCES_FOR_HARNESS
-    for block, kind, module in (("dense_pe", "dense", TD.__name__), ("pe", "tdash", TP.__name__)):
+    for block, kind, tb in (("dense_pe", "dense", TD), ("pe", "tdash", TP)):
         for p in pe_sets:
-            out.append(_b(block, "tdash_pe_harness", {**p, "KIND": pe_bench.HARNESS_KIND[kind]}, harness, module,
-                          pe_bench.REGRESSION_TESTS))
+            out.append(_b(block, "tdash_pe_harness", {**p, "KIND": pe_bench.HARNESS_KIND[kind]},
+                          pe_bench.HARNESS_SOURCES + tb.SOURCES, tb.__name__, pe_bench.REGRESSION_TESTS))
     for p in sorted(TC.PARAM_SETS, key=lambda p: (-p["DEPTH"], p["ITERATIVE"])):
         out.append(_b("compress", "tdash_compress", p, TC.SOURCES, "tb.compress.test_compress", TC.REGRESSION_TESTS))
     for rows, cols in ((2, 2), (1, 4), (4, 1)):
-        out.append(_b("tile", "tdash_tile", {"ROWS": rows, "COLS": cols, "N": P.LANES, "DEPTH": P.DEFAULT_DEPTH},
-                      TT.SOURCES, "tb.tile.test_tile"))
+        out.append(_b("tile", "tdash_tile_harness", {"ROWS": rows, "COLS": cols, "N": P.LANES, "DEPTH": P.DEFAULT_DEPTH},
+                      [os.path.normpath(p) for p in TT.HARNESS_SOURCES] + TT.SOURCES, "tb.tile.test_tile"))
     return out
 
 

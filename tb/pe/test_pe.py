@@ -34,7 +34,7 @@ def run_pe(params, testcase=None, extra_env=None, python_driven=False):
     """The HDL-agent build (tdash_pe_harness), or with ``python_driven`` the bare PE."""
     if python_driven:
         return run_block("pe", "tdash_pe", params, SOURCES, "tb.pe.test_pe", testcase, extra_env)
-    return run_block("pe", "tdash_pe_harness", {**params, "KIND": B.HARNESS_KIND[KIND]}, B.HARNESS_SOURCES + B.PE_SOURCES_FOR_HARNESS,
+    return run_block("pe", "tdash_pe_harness", {**params, "KIND": B.HARNESS_KIND[KIND]}, B.HARNESS_SOURCES + SOURCES,
                      "tb.pe.test_pe", testcase, extra_env)
 
 

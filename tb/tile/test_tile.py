@@ -1,11 +1,14 @@
-"""cocotb testbench for rtl/tdash_tile.v against model/tile.py.
+"""cocotb testbench for rtl/tdash_tile.v against model/tile.py and its cycle-level pipeline
+(model/pipeline.py), on the HDL-side agents (tb/common/tdash_tile_harness.v).
 
-Geometries 1x1, 1x4, 4x1, 2x2 and 4x4 with integers, 2x2 with BF16 and FP32 (pytest
-parameters). Every output of every job must equal model/tile.py's bit for bit: the exact
-integer dot(A_c, B_r), or the binary32 sum in row r's scheduled order (with Inf/NaN injected
-into some floating-point jobs); with no stalls every job's results must appear in the cycle
-model.tile predicts; with random upstream bubbles and back-pressure nothing may be lost or
-duplicated. Run with ``make sim MODULE=tile``.
+Geometries 1x1, 1x4, 4x1, 2x2 and 4x4 with integers at DEPTH 3, 2x2 at DEPTH 2, 2x2 with BF16
+and FP32 (pytest parameters). Every cycle's in_ready, out_valid, err and window occupancy and
+every out_data value must equal the model's: the exact integer dot(A_c, B_r), or the binary32
+sum in row r's scheduled order (with Inf/NaN injected into some floating-point jobs). Tests:
+random jobs with no stalls (result cycles also equal model.tile's closed form; 4x4 runs
+thousands of jobs), every stall style of tb/common/hdl_agents.py, resets in every state and at
+random, bad beats (in_rows 0 or > DEPTH), B at 50% sparsity, each row the slowest in turn.
+Run with ``make sim MODULE=tile``.
 """
 
 from __future__ import annotations
@@ -16,41 +19,51 @@ import cocotb
 import numpy as np
 import pytest
 
-from model import pe as PE
-from model import params as P
-from model import tile as T
-from model import scheduler as S
-from tb.common.bus import pack_values
-from tb.common.fcov import TileCoverage
-from tb.common.runner import dut_params, run_block, seeded_rng
-from tb.common.stream import start, stream_through
 from model import fp as FP
-from tb.common.pe_bench import FORMAT_OF_OP_TYPE
+from model import params as P
+from model import pe as PE
+from model import scheduler as S
+from model import tile as T
+from model.pipeline import Beat
+from tb.common import hdl_agents as H
+from tb.common.bus import pack_values
+from tb.common.fcov import HandshakeCoverage, TileCoverage
+from tb.common.pe_bench import FORMAT_OF_OP_TYPE, reset_states
+from tb.common.runner import dut_params, run_block, seeded_rng
 from tb.common.tensors import random_job_length, sparse_values
 
 JOBS = int(os.environ.get("TDASH_JOBS", "300")) // 5
+BIG_TILE_JOBS = int(os.environ.get("TDASH_TILE_JOBS", "2000"))  # no-stall jobs of the 4x4 tile
+_HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-class TileHarness:
+class TileBench(H.HdlBench):
     def __init__(self, dut):
-        self.dut = dut
         p = dut_params()
-        self.rows, self.cols, self.n, self.depth = p["ROWS"], p["COLS"], p["N"], p["DEPTH"]
+        self.rows, self.cols, self.n = p["ROWS"], p["COLS"], p["N"]
         self.fmt = FORMAT_OF_OP_TYPE[p.get("OP_TYPE", 0)]
         self.dw = PE.data_width(self.fmt)
         self.acc_w = PE.acc_width(self.dw, self.n, fmt=self.fmt)
-        assert len(dut.out_data) == self.rows * self.cols * self.acc_w
-        tag = f"R{self.rows}xC{self.cols}" + ("" if self.fmt == "int" else f"_{self.fmt}")
+        depth = p["DEPTH"]
+        self.rw = depth.bit_length()
+        self.bw = depth * self.n * self.dw
+        tag = f"R{self.rows}xC{self.cols}" + ("" if depth == P.DEFAULT_DEPTH else f"_DEPTH{depth}") + (
+            "" if self.fmt == "int" else f"_{self.fmt}")
         self.coverage = TileCoverage(self.rows, self.cols, tag)
+        super().__init__(dut, depth, (self.rows + self.cols) * self.bw + self.rw + 1,
+                         self.rows * self.cols * self.acc_w, False, HandshakeCoverage("tile", tag, depth, with_err=True))
+
+    def model(self):
+        return T.cycle_model(self.depth, self.n, self.fmt, self.acc_w)
+
+    def show(self, bus: int) -> str:
+        return f"{bus:#x}"
 
     def values(self, rng, shape, sparsity):
         return sparse_values(rng, shape, sparsity, self.dw, self.fmt)
 
     def job(self, a, b):
         return T.TileJob(a, b, self.fmt)
-
-    async def start(self):
-        await start(self.dut)
 
     def random_jobs(self, rng, count):
         """B rows with independent (often very different) sparsity; A dense or sparse."""
@@ -69,120 +82,130 @@ class TileHarness:
             jobs.append(self.job(a, b))
         return jobs
 
-    def encode(self, jobs):
-        beats = []
+    def word(self, a, b, rows_field: int, last: bool) -> int:
+        """One beat of every stream as tdash_tile_harness's word."""
+        pad = ((0, 0), (0, self.depth - a.shape[1]), (0, 0))
+        # (streams, DEPTH, N) row-major = stream-major, then row, then lane: the bus layout.
+        a_bus = pack_values(np.pad(a, pad), self.dw)
+        b_bus = pack_values(np.pad(b, pad), self.dw)
+        off = (self.cols + self.rows) * self.bw
+        return a_bus | b_bus << (self.cols * self.bw) | rows_field << off | int(last) << (off + self.rw)
+
+    def streams(self, jobs, rng=None, bad_rate: float = 0.0):
+        model_beats, words = [], []
+        bad_fields = [0] + list(range(self.depth + 1, 1 << self.rw))
         for job in jobs:
-            for start in range(0, job.rows, self.depth):
-                stop = min(start + self.depth, job.rows)
-                pad = ((0, 0), (0, self.depth - (stop - start)), (0, 0))
-                # (streams, DEPTH, N) row-major = stream-major, then row, then lane: the bus layout.
-                beats.append((pack_values(np.pad(job.a[:, start:stop], pad), self.dw),
-                              pack_values(np.pad(job.b[:, start:stop], pad), self.dw),
-                              stop - start, int(stop == job.rows)))
-        return beats
+            for beat in T.tile_beats(job, self.depth):
+                if bad_rate and rng.random() < bad_rate:
+                    field, last = int(rng.choice(bad_fields)), bool(rng.integers(0, 2))
+                    a = self.values(rng, (self.cols, self.depth, self.n), 0.5)
+                    b = self.values(rng, (self.rows, self.depth, self.n), 0.5)
+                    model_beats.append(Beat(field, last, [], None))
+                    words.append(self.word(a, b, field, last))
+                a, b = beat.data
+                model_beats.append(beat)
+                words.append(self.word(a, b, beat.rows, beat.last))
+        return model_beats, words
 
-    def apply(self, beat):
-        a, b, rows, last = beat
-        self.dut.in_a.value, self.dut.in_b.value = a, b
-        self.dut.in_rows.value, self.dut.in_last.value = rows, last
+    async def run(self, jobs, rng, style="none", label="", reset_rate=0.0, reset_in=(), bad_rate=0.0):
+        model_beats, words = self.streams(jobs, rng, bad_rate)
+        exp = await self.play_run(model_beats, words, sum(j.rows for j in jobs), rng, style,
+                                  f"{label or style} ({len(jobs)} jobs)", reset_rate, reset_in)
+        if not exp.ctl.rst.any() and not bad_rate:
+            for job in jobs:  # coverage: the row that set the pace of each job
+                self.coverage.sample([S.count_steps(z, self.depth) for z in T.effectual(job)])
+        return exp
 
-    def read(self):
-        """(ROWS, COLS) results: signed integers, or binary32 bit patterns."""
-        bus = self.dut.out_data.value.to_unsigned()
-        mask, sign = (1 << self.acc_w) - 1, 1 << (self.acc_w - 1)
-        fields = [(bus >> (i * self.acc_w)) & mask for i in range(self.rows * self.cols)]
-        if self.fmt == "int":
-            fields = [f - (1 << self.acc_w) if f & sign else f for f in fields]
-        return np.array(fields, dtype=object).reshape(self.rows, self.cols)
-
-    async def run(self, jobs, rng=None, bubble=0.0, stall=0.0):
-        out = await stream_through(self.dut, self.encode(jobs), self.apply, self.read, len(jobs),
-                                   rng, bubble, stall)
-        for job in jobs[:len(out[0])]:  # coverage: the row that set the pace of each job
-            self.coverage.sample([S.count_steps(z, self.depth) for z in T.effectual(job)])
-        return out
-
-    def check(self, jobs, results, cycles, exact_cycles, label):
-        assert len(results) == len(jobs), f"{label}: {len(results)} results for {len(jobs)} jobs"
-        for j, (job, got) in enumerate(zip(jobs, results)):
-            want = T.results(job, self.depth)
-            bad = [tuple(int(i) for i in rc) for rc in np.argwhere(got != want)]
-            assert not bad, (f"{label}: job {j} ({job.rows} rows, {job.fmt}) PE (row, col) {bad[0]}: "
-                             f"{got[bad[0]]:#x} != model {want[bad[0]]:#x} ({len(bad)} PEs wrong)")
-        if exact_cycles:
-            want_cycles = T.tile_result_cycles(jobs, self.depth).tolist()
-            for j, (got, want) in enumerate(zip(cycles, want_cycles)):
-                assert got == want, f"{label}: job {j} ({jobs[j].rows} rows) results in cycle {got}, model says {want}"
+    def check_closed_form(self, jobs, exp, label):
+        first = int(H.accepted_cycles(exp.trace)[0])
+        assert [c - first for c, _ in exp.results] == T.tile_result_cycles(jobs, self.depth).tolist(), (
+            f"{label}: result cycles are not model.tile's closed form")
+        assert [v for _, v in exp.results] == [T.pack_results(T.results(j, self.depth), self.acc_w) for j in jobs], (
+            f"{label}: values")
 
 
 @cocotb.test()
-async def random_jobs_exact(dut):
-    h = TileHarness(dut)
-    await h.start()
-    jobs = h.random_jobs(seeded_rng(dut, "random_jobs_exact"), JOBS)
-    results, cycles, _ = await h.run(jobs)
-    h.check(jobs, results, cycles, True, "no stalls")
-    dut._log.info("%dx%d tile: %d jobs exact, all result cycles equal the model (last at %d)",
-                  h.rows, h.cols, len(jobs), cycles[-1])
+async def no_stalls(dut):
+    b = TileBench(dut)
+    count = BIG_TILE_JOBS if (b.rows, b.cols) == (4, 4) else JOBS
+    jobs = b.random_jobs(seeded_rng(dut, "no_stalls"), count)
+    exp = await b.run(jobs, seeded_rng(dut, "no_stalls_ctl"), "none", "no stalls")
+    b.check_closed_form(jobs, exp, "no stalls")
+    dut._log.info("%dx%d tile: %d jobs, every cycle equals the model and the closed form (%d cycles)",
+                  b.rows, b.cols, count, exp.ncycles)
 
 
 @cocotb.test()
-async def random_jobs_stalls(dut):
-    h = TileHarness(dut)
-    await h.start()
-    rng = seeded_rng(dut, "random_jobs_stalls")
-    for bubble, stall in ((0.3, 0.0), (0.0, 0.5), (0.4, 0.6)):
-        jobs = h.random_jobs(rng, max(5, JOBS // 3))
-        results, cycles, _ = await h.run(jobs, rng, bubble, stall)
-        h.check(jobs, results, cycles, False, f"bubbles {bubble}, back-pressure {stall}")
-        dut._log.info("bubbles %.1f, back-pressure %.1f: %d jobs exact, none lost or duplicated",
-                      bubble, stall, len(jobs))
+async def stalls(dut):
+    b = TileBench(dut)
+    rng = seeded_rng(dut, "stalls")
+    for style in ("random", "idle_runs", "backpressure_runs", "both", "alternate"):
+        exp = await b.run(b.random_jobs(rng, max(5, JOBS // 3)), rng, style)
+        dut._log.info("%s: every cycle equals the model (%d cycles)", style, exp.ncycles)
+
+
+@cocotb.test()
+async def resets(dut):
+    b = TileBench(dut)
+    rng = seeded_rng(dut, "resets")
+    exp = await b.run(b.random_jobs(rng, max(10, JOBS // 2)), rng, "both", "targeted resets",
+                      reset_in=reset_states(b.depth))
+    dut._log.info("resets placed in: %s", ", ".join(f"{name} (cycle {c})" for name, c in exp.resets_placed))
+    await b.run(b.random_jobs(rng, max(10, JOBS // 2)), rng, "both", "random resets", reset_rate=0.003)
+    await b.run(b.random_jobs(rng, max(10, JOBS // 2)), rng, "random", "bad beats", bad_rate=0.05, reset_rate=0.001,
+                reset_in=lambda ctl: [("err high", lambda o, m, c: o.err)])
 
 
 @cocotb.test()
 async def sparsity_half(dut):
     """B at 50% sparsity, A dense: RTL cycles next to the model's (and each row alone)."""
-    h = TileHarness(dut)
-    await h.start()
+    b = TileBench(dut)
     rng = np.random.default_rng(50)
-    jobs = [h.job(h.values(rng, (h.cols, 256, h.n), 0.0), h.values(rng, (h.rows, 256, h.n), 0.5)) for _ in range(4)]
-    results, cycles, _ = await h.run(jobs)
-    h.check(jobs, results, cycles, True, "sparsity 0.5")
-    alone = max(PE.job_steps(PE.Job(j.a[0], j.b[r], PE.MODE_B_ONLY, h.fmt), h.depth) for j in jobs for r in range(h.rows))
+    jobs = [b.job(b.values(rng, (b.cols, 256, b.n), 0.0), b.values(rng, (b.rows, 256, b.n), 0.5)) for _ in range(4)]
+    exp = await b.run(jobs, rng, "none", "sparsity 0.5")
+    b.check_closed_form(jobs, exp, "sparsity 0.5")
+    alone = max(PE.job_steps(PE.Job(j.a[0], j.b[r], PE.MODE_B_ONLY, b.fmt), b.depth) for j in jobs for r in range(b.rows))
+    last = exp.results[-1][0] - int(H.accepted_cycles(exp.trace)[0])
     dut._log.info("%dx%d tile, B sparsity 0.5, 4 jobs x 256 rows: RTL %d cycles, model %d, dense %d "
-                  "(slowest single row alone needs %d steps per job)", h.rows, h.cols, cycles[-1],
-                  int(T.tile_result_cycles(jobs, h.depth)[-1]), 4 * 256 + PE.FIXED_LATENCY, alone)
+                  "(slowest single row alone needs %d steps per job)", b.rows, b.cols, last,
+                  int(T.tile_result_cycles(jobs, b.depth)[-1]), 4 * 256 + PE.FIXED_LATENCY, alone)
 
 
 @cocotb.test()
 async def slowest_row_each(dut):
     """Each PE row in turn has a dense B stream while the others are 90% sparse (so that row
-    sets the pace), then all rows alike (a tie): exact and cycle-exact."""
-    h = TileHarness(dut)
-    await h.start()
+    sets the pace), then all rows alike (a tie): every cycle equals the model."""
+    b = TileBench(dut)
     rng = seeded_rng(dut, "slowest_row_each")
     jobs = []
-    for slow in [*range(h.rows), None]:
-        sparsity = [0.0 if slow in (None, r) else 0.9 for r in range(h.rows)]
-        b = np.stack([h.values(rng, (32, h.n), s) for s in sparsity])
-        jobs.append(h.job(h.values(rng, (h.cols, 32, h.n), 0.0), b))
-    results, cycles, _ = await h.run(jobs)
-    h.check(jobs, results, cycles, True, "slowest row")
-    dut._log.info("%d jobs, each row the slowest once and one tie: exact, cycles equal the model", len(jobs))
+    for slow in [*range(b.rows), None]:
+        sparsity = [0.0 if slow in (None, r) else 0.9 for r in range(b.rows)]
+        bs = np.stack([b.values(rng, (32, b.n), s) for s in sparsity])
+        jobs.append(b.job(b.values(rng, (b.cols, 32, b.n), 0.0), bs))
+    exp = await b.run(jobs, rng, "none", "slowest row")
+    b.check_closed_form(jobs, exp, "slowest row")
+    dut._log.info("%d jobs, each row the slowest once and one tie: every cycle equals the model", len(jobs))
 
 
-GEOMETRIES = [(1, 1, "int"), (1, 4, "int"), (4, 1, "int"), (2, 2, "int"), (4, 4, "int"),
-              (2, 2, "bf16"), (2, 2, "fp32")]
+GEOMETRIES = [(1, 1, "int", 3), (1, 4, "int", 3), (4, 1, "int", 3), (2, 2, "int", 3), (4, 4, "int", 3),
+              (2, 2, "int", 2), (2, 2, "bf16", 3), (2, 2, "fp32", 3)]
 SOURCES = ["tdash_tile.v", "tdash_stage_queue.v", "tdash_window_ctrl.v", "tdash_scheduler.v",
            "tdash_prio_enc.v", "tdash_operand_mux.v", "tdash_mac.v", "tdash_nonzero.v", "tdash_as_count.v",
            "tdash_fmul.v", "tdash_fadd.v", "tdash_fadd_tree.v"]
+HARNESS_SOURCES = [os.path.join(_HERE, "..", "common", "tdash_tile_harness.v"),
+                   os.path.join(_HERE, "..", "common", "tdash_tb_stream.v")]
 
 
-def tile_params(rows: int, cols: int, fmt: str = "int") -> dict:
-    p = {"ROWS": rows, "COLS": cols, "N": P.LANES, "DEPTH": P.DEFAULT_DEPTH}
+def tile_params(rows: int, cols: int, fmt: str = "int", depth: int = P.DEFAULT_DEPTH) -> dict:
+    p = {"ROWS": rows, "COLS": cols, "N": P.LANES, "DEPTH": depth}
     return p if fmt == "int" else {**p, "OP_TYPE": PE.OP_TYPES[fmt]}
 
 
-@pytest.mark.parametrize("geometry", GEOMETRIES, ids=lambda g: f"{g[0]}x{g[1]}" + ("" if g[2] == "int" else f"_{g[2]}"))
+def geometry_id(g) -> str:
+    return f"{g[0]}x{g[1]}" + ("" if g[3] == P.DEFAULT_DEPTH else f"_DEPTH{g[3]}") + ("" if g[2] == "int" else f"_{g[2]}")
+
+
+@pytest.mark.parametrize("geometry", GEOMETRIES, ids=geometry_id)
 def test_tile(geometry):
-    run_block("tile", "tdash_tile", tile_params(*geometry), SOURCES, "tb.tile.test_tile")
+    run_block("tile", "tdash_tile_harness", tile_params(*geometry), [os.path.normpath(p) for p in HARNESS_SOURCES] + SOURCES,
+              "tb.tile.test_tile")
