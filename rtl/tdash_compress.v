@@ -13,6 +13,12 @@
 //   row s is presented in cycle s + 2 (cycle 0 = first beat accepted, no stalls).
 // ITERATIVE = 1: tdash_scheduler_iter, one level per cycle, NLEV (6) cycles per stored row;
 //   row s is presented in cycle (s + 1) * NLEV + 1.
+// Under any handshake trace and reset (in_ready = queue rows <= 2*DEPTH; a held stored row
+// freezes the steps; the iterative levels run on while it is held): model/compress.py
+// CompressorCycles, whose docstring is the timing contract.
+//
+// Supported parameters: N = 16, DW = 16, DEPTH 2 or 3, ITERATIVE 0 or 1 (the tested set);
+// others stop elaboration with a readable module name. in_rows must be 1..DEPTH.
 `default_nettype none
 
 module tdash_compress #(
@@ -39,6 +45,15 @@ module tdash_compress #(
     localparam integer SL = DW + 3;                  // one lane's slot
 
     wire enable = !(out_valid && !out_ready);
+
+    generate
+        if (!(N == 16 && DW == 16 && (DEPTH == 2 || DEPTH == 3) && (ITERATIVE == 0 || ITERATIVE == 1)))
+        begin : bad_parameters
+            // Verilog-2005 has no elaboration-time $error: an instance of a module that does
+            // not exist stops elaboration (iverilog, Yosys, Verilator) with this name.
+            tdash_error_tdash_compress_supports_N_16_DW_16_DEPTH_2_or_3_ITERATIVE_0_or_1 stop ();
+        end
+    endgenerate
 
     // ---- dense rows in: zero detectors
     wire [DEPTH*PW-1:0] push_payload;
@@ -86,7 +101,7 @@ module tdash_compress #(
     wire [3*N-1:0] ms;
     wire [N-1:0]   ms_valid;
     generate
-        if (ITERATIVE != 0) begin : iter
+        if (ITERATIVE == 1) begin : iter
             // Run the levels while the window is complete; it stays put until the commit.
             wire complete = win_present[DEPTH-1] || |(win_present & win_last);
             tdash_scheduler_iter #(.N(N), .DEPTH(DEPTH)) sched (

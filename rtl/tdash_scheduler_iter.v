@@ -9,7 +9,10 @@
 //
 // Protocol: hold `go` high with `z` stable from the step's first cycle. The step's outputs
 // are valid in the cycle `last_level` is high (combinational in that cycle); with `hold` low
-// the engine then starts over, otherwise it stays on the last level (same outputs).
+// the engine then starts over, otherwise it stays on the last level (same outputs). While
+// `go` is low the level counter holds; `hold` is only looked at on the last level, so the
+// levels of the next step run while the previous result waits (model/compress.py
+// CompressorCycles).
 `default_nettype none
 
 module tdash_scheduler_iter #(
@@ -32,7 +35,8 @@ module tdash_scheduler_iter #(
     localparam integer W     = DEPTH * N;
     localparam integer FULL  = 5 * (N / 5);
     localparam integer NLEV  = 5 + (N - FULL);
-    localparam integer MAXM  = N / 5;           // encoders: lanes 0, 5, 10 after rotation
+    // encoders: lanes 0, 5, 10 after rotation (at least 1, so that N < 5 reaches the check below)
+    localparam integer MAXM  = (N < 5) ? 1 : N / 5;
     localparam integer LW    = $clog2(NLEV);
     localparam integer SW    = $clog2(N);
     localparam integer  LAST_I = NLEV - 1;
@@ -147,9 +151,15 @@ module tdash_scheduler_iter #(
         end
     end
 
-    initial begin
-        if (N < 5) $fatal(1, "tdash_scheduler_iter: N must be >= 5, got %0d", N);
-    end
+    // Parameter check. Verilog-2005 has no elaboration-time $error ($fatal is SystemVerilog):
+    // an instance of a module that does not exist stops elaboration with this name in the
+    // message, on all three tools (iverilog, Yosys, the Verilator linter). N >= 5: the
+    // rotation puts a level's lanes at 0, 5, 10, ...; tested inside tdash_compress at N 16.
+    generate
+        if (N < 5 || (DEPTH != 2 && DEPTH != 3)) begin : bad_parameters
+            tdash_error_tdash_scheduler_iter_needs_N_at_least_5_and_DEPTH_2_or_3 stop ();
+        end
+    endgenerate
 endmodule
 
 `default_nettype wire

@@ -19,7 +19,8 @@ module codec_loopback #(
     input  wire                          out_ready,
     output wire [DEPTH*N*DW-1:0]         out_data,
     output wire [$clog2(DEPTH+1)-1:0]    out_rows,
-    output wire                          out_last
+    output wire                          out_last,
+    output wire [3:0]                    err
 );
     wire               mid_valid, mid_ready;
     wire [N*(DW+3)+2:0] mid_word;
@@ -30,7 +31,7 @@ module codec_loopback #(
     tdash_decompress #(.N(N), .DEPTH(DEPTH), .DW(DW)) decomp (
         .clk(clk), .rst(rst), .in_valid(mid_valid), .in_ready(mid_ready), .in_word(mid_word),
         .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data), .out_rows(out_rows),
-        .out_last(out_last));
+        .out_last(out_last), .err(err));
 endmodule
 
 `default_nettype wire

@@ -1,6 +1,10 @@
 """cocotb testbench for rtl/tdash_compress.v (single-cycle and iterative) against
-model/compress.py: every stored word equal to the model's, bit for bit; with no stalls every
-word in the model's cycle; with random bubbles and back-pressure nothing lost or duplicated.
+model/compress.py. Every cycle, every output port (in_ready, out_valid, out_word) must equal
+the cycle model's (CompressorCycles), under no stalls, random bubbles and back-pressure, long
+idle runs that drain the queue mid-group, long back-pressure runs that fill it, both at once,
+and random reset pulses (aimed, too, at every state: mid-group, between levels of the
+iterative scheduler, a held result, in_ready low). Without resets the stored words must also
+be compress()'s, and with no stalls in the no-stall formula's cycles.
 Run with ``make sim MODULE=compress``."""
 
 from __future__ import annotations
@@ -16,10 +20,9 @@ import pytest
 from model import compress as C
 from model import params as P
 from tb.common import codec_bench as CB
-from tb.common.bus import pack_values
-from tb.common.fcov import GroupCoverage
+from tb.common.fcov import CodecFlowCoverage, GroupCoverage
 from tb.common.runner import ROOT, SIM_BUILD, dut_params, run_block, seeded_rng
-from tb.common.stream import start, stream_through
+from tb.common.stream import start
 
 TENSORS = int(os.environ.get("TDASH_TENSORS", "40"))
 
@@ -29,29 +32,57 @@ class Compressor:
         self.dut = dut
         p = dut_params()
         self.n, self.depth, self.iterative = p["N"], p["DEPTH"], bool(p["ITERATIVE"])
-        self.coverage = GroupCoverage("compress", f"N{self.n}_DEPTH{self.depth}_ITER{int(self.iterative)}")
+        tag = f"N{self.n}_DEPTH{self.depth}_ITER{int(self.iterative)}"
+        self.coverage = GroupCoverage("compress", tag)
+        self.model = C.CompressorCycles(self.n, self.depth, CB.DW, self.iterative)
+        states = CB.CompressorObserver.STATES + (CB.CompressorObserver.ITER_STATES if self.iterative else ())
+        self.flow = CodecFlowCoverage("compress", tag, states, occupancy=3 * self.depth)
+        self.obs = CB.CompressorObserver(self.flow, self.n, self.depth, self.model.levels)
 
     def beats(self, x):
-        out = []
-        for rows, last in C.group_beats(x, self.n, self.depth):
-            pad = np.zeros((self.depth - rows.shape[0], self.n), np.int64)
-            out.append((pack_values(np.vstack([rows, pad]), CB.DW), rows.shape[0], int(last)))
-        return out
+        return C.group_beats(x, self.n, self.depth)
 
     def apply(self, beat):
-        self.dut.in_data.value, self.dut.in_rows.value, self.dut.in_last.value = beat
+        rows, last = beat
+        self.dut.in_data.value = C.pack_rows(rows, self.depth, CB.DW)
+        self.dut.in_rows.value = len(rows)
+        self.dut.in_last.value = int(last)
 
-    async def run(self, x, rng=None, bubble=0.0, stall=0.0, label=""):
-        c = C.compress(x, CB.DW, self.n, self.depth)
-        want_cycles = C.compressor_output_cycles(c.stored_rows, self.iterative, self.n).tolist()
-        words, cycles, _ = await stream_through(self.dut, self.beats(x), self.apply,
-                                                lambda: self.dut.out_word.value.to_unsigned(),
-                                                c.stored_rows, rng, bubble, stall, want_cycles[-1])
-        CB.check_equal(words, c.words(), "stored row", label)
-        CB.sample_groups(self.coverage, c)
-        if bubble == 0 and stall == 0:
-            CB.check_equal(cycles, want_cycles, "stored row's cycle", label)
-        return c, cycles
+    def read(self):
+        d = self.dut
+        return {"in_ready": bool(d.in_ready.value), "out_valid": bool(d.out_valid.value),
+                "out_word": d.out_word.value.to_unsigned()}
+
+    def state(self, ready):
+        m = self.model
+        return CB.CompressorObserver.states_of([e[2] for e in m.queue], self.depth, m.out_valid, ready,
+                                               m.ports()["in_ready"], m.lvl, m.levels)
+
+    def observe(self, rst, beat, ready, got):
+        self.obs.update(rst, beat is not None, beat, got["in_ready"], got["out_valid"], got["out_word"], ready)
+
+    def busy(self):
+        return bool(self.model.queue) or self.model.out_valid
+
+    def flush_coverage(self):
+        self.obs.flush()
+
+    async def run(self, tensors, kind="none", rng=None, resets=None, label=""):
+        """Stream ``tensors`` back to back; every port, every cycle, equals the model. Without
+        resets the words are compress()'s, and with kind "none" in the formula's cycles."""
+        beats = [b for x in tensors for b in self.beats(x)]
+        results, accepted, cycles = await CB.run_trace(self, beats, CB.Pattern(rng, kind), resets, label)
+        words = [p["out_word"] for _, p in results]
+        when = [c - accepted[0] for c, _ in results] if accepted else []
+        if resets is None:
+            cs = [C.compress(x, CB.DW, self.n, self.depth) for x in tensors]
+            CB.check_equal(words, [w for c in cs for w in c.words()], "stored row", label)
+            for c in cs:
+                CB.sample_groups(self.coverage, c)
+            if kind == "none":
+                want = C.compressor_output_cycles(len(words), self.iterative, self.n).tolist()
+                CB.check_equal(when, want, "stored row's cycle", label)
+        return words, when, cycles
 
 
 @cocotb.test()
@@ -59,9 +90,8 @@ async def directed(dut):
     h = Compressor(dut)
     await start(dut)
     for name, x in CB.directed_tensors(h.n, C.GROUP_ROWS).items():
-        c, _ = await h.run(x, label=name)
-        dut._log.info("%-15s %4d dense rows -> %4d stored rows, words and cycles match",
-                      name, c.dense_rows, c.stored_rows)
+        words, _, _ = await h.run([x], label=name)
+        dut._log.info("%-15s -> %4d stored rows, every port in every cycle equals the model", name, len(words))
 
 
 @cocotb.test()
@@ -69,11 +99,10 @@ async def random_tensors(dut):
     h = Compressor(dut)
     await start(dut)
     rng = seeded_rng(dut, "random_tensors")
-    stored = 0
-    for i, x in enumerate(CB.random_tensors(rng, TENSORS)):
-        c, _ = await h.run(x, label=f"tensor {i} shape {x.shape}")
-        stored += c.stored_rows
-    dut._log.info("%d random tensors, %d stored rows: every word and cycle equals the model", TENSORS, stored)
+    tensors = CB.random_tensors(rng, TENSORS)
+    words, _, cycles = await h.run(tensors, label="random tensors")
+    dut._log.info("%d random tensors, %d stored rows, %d cycles: ports equal the model, words and cycles the "
+                  "no-stall formula", TENSORS, len(words), cycles)
 
 
 @cocotb.test()
@@ -81,10 +110,29 @@ async def stalls(dut):
     h = Compressor(dut)
     await start(dut)
     rng = seeded_rng(dut, "stalls")
-    for bubble, stall in ((0.3, 0.0), (0.0, 0.5), (0.4, 0.6)):
-        for i, x in enumerate(CB.random_tensors(rng, max(3, TENSORS // 4))):
-            await h.run(x, rng, bubble, stall, label=f"bubbles {bubble} back-pressure {stall} tensor {i}")
-        dut._log.info("bubbles %.1f, back-pressure %.1f: words exact, none lost or duplicated", bubble, stall)
+    for kind in CB.Pattern.KINDS[1:]:
+        tensors = CB.small_tensors(rng, max(4, TENSORS // 3))
+        words, _, cycles = await h.run(tensors, kind, rng, label=f"stalls {kind}")
+        dut._log.info("%-12s %3d tensors, %4d stored rows in %5d cycles: every port in every cycle equals the model",
+                      kind, len(tensors), len(words), cycles)
+
+
+@cocotb.test()
+async def resets(dut):
+    h = Compressor(dut)
+    await start(dut)
+    rng = seeded_rng(dut, "resets")
+    for kind in ("both", "idle", "backpressure", "drain"):
+        r = CB.Resets(rng, rate=0.0 if kind == "drain" else 0.01, aim=1.0)
+        r.seen = h.obs.reset_states
+        tensors = CB.small_tensors(rng, max(4, TENSORS // 3))
+        if kind == "drain":   # a dense group first: its 60-cycle idle run falls mid-group
+            tensors.insert(0, CB.dense_group())
+        words, _, cycles = await h.run(tensors, kind, rng, r, label=f"resets under {kind}")
+        dut._log.info("resets under %-12s: %4d stored rows in %5d cycles, reset in states %s",
+                      kind, len(words), cycles, sorted(h.obs.reset_states))
+    # And a clean tensor after all that: the words and the formula's cycles again.
+    await h.run(CB.small_tensors(rng, 2), label="after resets")
 
 
 SWEEP = [round(0.1 * i, 1) for i in range(10)]
@@ -99,8 +147,9 @@ async def sparsity_sweep(dut):
     out = {}
     for s in SWEEP:
         x = CB.sparse_ints(rng, (256, 64), s, CB.DW)
-        c, cycles = await h.run(x, label=f"sweep s={s}")
-        out[str(s)] = {"dense_rows": c.dense_rows, "stored_rows": c.stored_rows, "cycles": cycles[-1] + 1,
+        c = C.compress(x, CB.DW, h.n, h.depth)
+        _, when, _ = await h.run([x], label=f"sweep s={s}")
+        out[str(s)] = {"dense_rows": c.dense_rows, "stored_rows": c.stored_rows, "cycles": when[-1] + 1,
                        "footprint": c.footprint_bits(), "dense_bits": c.dense_bits()}
     path = SIM_BUILD / "reports" / f"compress_ITER{int(h.iterative)}_DEPTH{h.depth}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -111,7 +160,7 @@ SOURCES = ["tdash_compress.v", "tdash_stage_queue.v", "tdash_window_ctrl.v", "td
            "tdash_scheduler_iter.v", "tdash_prio_enc.v", "tdash_operand_mux.v", "tdash_nonzero.v",
            "tdash_as_count.v"]
 PARAM_SETS = [{"N": P.LANES, "DEPTH": d, "ITERATIVE": it} for it in (0, 1) for d in P.DEPTHS]
-REGRESSION_TESTS = ["directed", "random_tensors", "stalls"]
+REGRESSION_TESTS = ["directed", "random_tensors", "stalls", "resets"]
 
 
 def run_compress(params, testcase=None):

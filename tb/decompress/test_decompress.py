@@ -1,7 +1,12 @@
-"""cocotb testbench for rtl/tdash_decompress.v against model/compress.py: fed the model's
-stored rows, the RTL must give back every dense beat of the model (rows, count and group end),
-and the tensor must come back bit for bit; with no stalls every beat in the model's cycle;
-with random bubbles and back-pressure nothing lost or duplicated.
+"""cocotb testbench for rtl/tdash_decompress.v against model/compress.py. Every cycle, every
+output port (in_ready, out_valid, out_data, out_rows, out_last, err) must equal the cycle
+model's (DecompressorCycles), under no stalls, random bubbles and back-pressure, long idle
+runs mid-group, long back-pressure runs, both at once, random reset pulses (aimed, too, at
+every state: mid-group, values waiting in the window for later rows, a held result, err
+set), and with bad stored rows mixed into good streams. Fed compress()'s words, the beats
+must be expand_rows()'s and the tensor must come back bit for bit; with no stalls every beat
+in the formula's cycle. A bad word must only raise its err bit: the good words around it
+still give exactly the good stream's beats.
 Run with ``make sim MODULE=decompress``."""
 
 from __future__ import annotations
@@ -14,10 +19,11 @@ import pytest
 
 from model import compress as C
 from model import params as P
+from model import scheduler as S
 from tb.common import codec_bench as CB
-from tb.common.fcov import GroupCoverage
+from tb.common.fcov import CodecFlowCoverage, GroupCoverage
 from tb.common.runner import dut_params, run_block, seeded_rng
-from tb.common.stream import start, stream_through
+from tb.common.stream import start
 
 TENSORS = int(os.environ.get("TDASH_TENSORS", "40"))
 
@@ -27,35 +33,122 @@ class Decompressor:
         self.dut = dut
         p = dut_params()
         self.n, self.depth = p["N"], p["DEPTH"]
-        self.coverage = GroupCoverage("decompress", f"N{self.n}_DEPTH{self.depth}")
+        tag = f"N{self.n}_DEPTH{self.depth}"
+        self.coverage = GroupCoverage("decompress", tag)
+        self.model = C.DecompressorCycles(self.n, self.depth, CB.DW)
+        self.flow = CodecFlowCoverage("decompress", tag, CB.DecompressorObserver.STATES,
+                                      errors=tuple(C.ERRORS.values()))
+        self.obs = CB.DecompressorObserver(self.flow, self.n, self.depth)
 
     def apply(self, word):
         self.dut.in_word.value = word
 
     def read(self):
-        rows = int(self.dut.out_rows.value)
-        data = self.dut.out_data.value.to_unsigned()
-        vals = np.frombuffer(data.to_bytes(self.depth * self.n * 2, "little"), dtype="<i2").reshape(self.depth, self.n)
-        # Interface contract (rtl/tdash_decompress.v): rows at and beyond out_rows are zero, so
-        # a consumer that does not mask by out_rows still sees nothing there.
-        assert not vals[rows:].any(), f"out_data rows {rows}..{self.depth - 1} (beyond out_rows = {rows}) are not zero"
-        return vals[:rows].astype(np.int64), int(self.dut.out_last.value)
+        d = self.dut
+        return {"in_ready": bool(d.in_ready.value), "out_valid": bool(d.out_valid.value),
+                "out_data": d.out_data.value.to_unsigned(), "out_rows": int(d.out_rows.value),
+                "out_last": bool(d.out_last.value), "err": int(d.err.value)}
 
-    async def run(self, x, rng=None, bubble=0.0, stall=0.0, label=""):
-        c = C.compress(x, CB.DW, self.n, self.depth)
-        beats, cycles, _ = await stream_through(self.dut, c.words(), self.apply, self.read,
-                                                c.stored_rows, rng, bubble, stall)
-        want = C.expand_rows(c.values, c.idx, c.adv, c.last, self.n, self.depth)
-        CB.check_equal([(b.tolist(), last) for b, last in beats],
-                       [(w.tolist(), bool(lst)) for w, lst in zip(want, c.last)], "dense beat", label)
-        # The whole tensor, bit for bit, from what the RTL produced.
-        size = int(np.prod(x.shape))
-        back = np.vstack([b for b, _ in beats]).ravel()[:size].reshape(x.shape)
-        assert np.array_equal(back, x), f"{label}: the expanded tensor differs from the original"
-        CB.sample_groups(self.coverage, c)
-        if bubble == 0 and stall == 0:
-            CB.check_equal(cycles, C.decompressor_output_cycles(c.stored_rows).tolist(), "beat's cycle", label)
-        return c, cycles
+    def state(self, ready):
+        """The states for aimed resets: the observer's (DUT-side) view, with the model's
+        out_valid and err (equal to the DUT's, checked every cycle)."""
+        return self.obs.states(self.model.out_valid, ready, self.model.err)
+
+    def observe(self, rst, word, ready, got):
+        self.obs.update(rst, word is not None, word, got["in_ready"], got["out_valid"], ready, got["err"])
+
+    def busy(self):
+        return self.model.out_valid
+
+    def flush_coverage(self):
+        self.obs.flush()
+
+    def beats_of(self, results):
+        """(rows, last) of every beat the DUT gave, rows cut at out_rows."""
+        out = []
+        for _, p in results:
+            vals = np.frombuffer(p["out_data"].to_bytes(self.depth * self.n * 2, "little"), "<i2")
+            out.append((vals.reshape(self.depth, self.n)[:p["out_rows"]].astype(np.int64), p["out_last"]))
+        return out
+
+    async def run(self, tensors, kind="none", rng=None, resets=None, bad_rate=0.0, label=""):
+        """Stream the tensors' stored rows back to back (with bad words mixed in at
+        ``bad_rate``); every port, every cycle, equals the model. Without resets the good beats
+        must be expand_rows()'s, the tensors must come back, and err must hold exactly the
+        causes of the bad words; with kind "none" the beats come in the formula's cycles."""
+        cs = [C.compress(x, CB.DW, self.n, self.depth) for x in tensors]
+        good = [w for c in cs for w in c.words()]
+        words, causes = mix_bad_words(rng, good, self.n, self.depth, bad_rate) if bad_rate else (good, 0)
+        results, accepted, cycles = await CB.run_trace(self, words, CB.Pattern(rng, kind), resets, label)
+        if resets is None:
+            beats = self.beats_of(results)
+            want = [b for c in cs for b in zip(C.expand_rows(c.values, c.idx, c.adv, c.last, self.n, self.depth),
+                                                c.last.tolist())]
+            CB.check_equal([(b.tolist(), last) for b, last in beats], [(b.tolist(), last) for b, last in want],
+                           "dense beat", label)
+            k = 0
+            for x, c in zip(tensors, cs):
+                rows = np.vstack([b for b, _ in beats[k:k + c.stored_rows]])
+                k += c.stored_rows
+                assert np.array_equal(rows.ravel()[:x.size].reshape(x.shape), x), f"{label}: a tensor came back changed"
+                CB.sample_groups(self.coverage, c)
+            assert self.model.err == causes, f"{label}: err {self.model.err:#x}, the bad words' causes {causes:#x}"
+            if kind == "none" and not bad_rate:
+                want_c = C.decompressor_output_cycles(len(words)).tolist()
+                CB.check_equal([c - accepted[0] for c, _ in results], want_c, "beat's cycle", label)
+        return results, cycles
+
+
+def mix_bad_words(rng, good: list[int], n: int, depth: int, rate: float):
+    """``good`` with bad words inserted before a fraction ``rate`` of its words, each made to
+    break one rule of model.compress.word_errors on the window the good words before it
+    leave; returns (words, OR of the causes)."""
+    window = np.zeros((depth, n), np.int64)
+    out, causes = [], 0
+    for w in good:
+        if rng.random() < rate:
+            bad = bad_word(rng, window, w, n, depth)
+            causes |= C.word_errors(window, bad, n, depth, CB.DW)
+            out.append(bad)
+        out.append(w)
+        err, _, window, _, _ = C.scatter_word(window, w, n, depth, CB.DW)
+        assert not err
+    return out, causes
+
+
+def bad_word(rng, window, w, n: int, depth: int) -> int:
+    """A word breaking one randomly chosen rule (bad slot, bad adv, collision, leftover)."""
+    nopt = len(S.OPTIONS[depth])
+    slot = CB.DW + 3
+    values, idx, adv, last = C.unpack_word(w, n, CB.DW)
+    cause = rng.choice(["slot", "adv", "collision", "leftover"])
+    lane = int(rng.integers(0, n))
+    if cause == "slot":
+        if depth == 2 and rng.random() < 0.5:   # a value with a code past the options
+            values[lane], idx[lane] = values[lane] or 1, int(rng.integers(nopt, 8))
+        else:                                     # an empty slot with a code
+            values[lane], idx[lane] = 0, int(rng.integers(1, 8))
+        return C.pack_word(values, idx, adv, last, CB.DW)
+    if cause == "adv":
+        bad_adv = [a for a in range(4) if not 1 <= a <= depth]
+        return (w & ~(3 << (n * slot))) | (int(rng.choice(bad_adv)) << (n * slot))
+    if cause == "collision":
+        held = np.argwhere(window != 0)
+        values, idx = [0] * n, [0] * n
+        if len(held) and rng.random() < 0.5:      # aimed at a position an earlier word filled
+            r, col = held[int(rng.integers(0, len(held)))]
+            k = next(k for k in range(nopt) if S.option_source(0, k, depth, n)[0] == r)
+            off = S.options(depth)[k][1]
+            lane = (int(col) - off) % n
+            values[lane], idx[lane] = 5, k
+        else:                                     # two lanes aimed at (+1, lane): options 1 and (+1, -1)
+            k2 = S.options(depth).index((1, -1))
+            values[lane], idx[lane] = 5, 1
+            values[(lane + 1) % n], idx[(lane + 1) % n] = 6, k2
+        return C.pack_word(values, idx, 1, False, CB.DW)
+    values, idx = [0] * n, [0] * n               # leftover: ends a group, leaves row +1 behind
+    values[lane], idx[lane] = 7, 1
+    return C.pack_word(values, idx, 1, True, CB.DW)
 
 
 @cocotb.test()
@@ -63,9 +156,8 @@ async def directed(dut):
     h = Decompressor(dut)
     await start(dut)
     for name, x in CB.directed_tensors(h.n, C.GROUP_ROWS).items():
-        c, _ = await h.run(x, label=name)
-        dut._log.info("%-15s %4d stored rows -> %4d dense rows, bit-exact, cycles match", name, c.stored_rows,
-                      c.dense_rows)
+        results, _ = await h.run([x], label=name)
+        dut._log.info("%-15s %4d beats, bit-exact, every port in every cycle equals the model", name, len(results))
 
 
 @cocotb.test()
@@ -73,11 +165,9 @@ async def random_tensors(dut):
     h = Decompressor(dut)
     await start(dut)
     rng = seeded_rng(dut, "random_tensors")
-    rows = 0
-    for i, x in enumerate(CB.random_tensors(rng, TENSORS)):
-        c, cycles = await h.run(x, label=f"tensor {i} shape {x.shape}")
-        rows += c.dense_rows
-    dut._log.info("%d random tensors (%d dense rows) restored bit for bit, cycles equal the model", TENSORS, rows)
+    results, cycles = await h.run(CB.random_tensors(rng, TENSORS), label="random tensors")
+    dut._log.info("%d random tensors, %d beats in %d cycles: restored bit for bit, ports equal the model",
+                  TENSORS, len(results), cycles)
 
 
 @cocotb.test()
@@ -85,10 +175,46 @@ async def stalls(dut):
     h = Decompressor(dut)
     await start(dut)
     rng = seeded_rng(dut, "stalls")
-    for bubble, stall in ((0.3, 0.0), (0.0, 0.5), (0.4, 0.6)):
-        for i, x in enumerate(CB.random_tensors(rng, max(3, TENSORS // 4))):
-            await h.run(x, rng, bubble, stall, label=f"bubbles {bubble} back-pressure {stall} tensor {i}")
-        dut._log.info("bubbles %.1f, back-pressure %.1f: tensors exact, none lost or duplicated", bubble, stall)
+    for kind in CB.Pattern.KINDS[1:]:
+        results, cycles = await h.run(CB.small_tensors(rng, max(4, TENSORS // 3)), kind, rng, label=f"stalls {kind}")
+        dut._log.info("%-12s %4d beats in %5d cycles: every port in every cycle equals the model", kind,
+                      len(results), cycles)
+
+
+@cocotb.test()
+async def bad_words(dut):
+    h = Decompressor(dut)
+    await start(dut)
+    rng = seeded_rng(dut, "bad_words")
+    for kind in ("none", "both"):
+        for i in range(3):
+            await CB.pulse_reset(h)   # err is sticky: each run starts clean
+            results, cycles = await h.run(CB.small_tensors(rng, max(2, TENSORS // 10)), kind, rng, bad_rate=0.15,
+                                          label=f"bad words {kind} {i}")
+        dut._log.info("bad words under %-4s: dropped, err holds their causes, the good beats are exact", kind)
+    # Garbage: random words; the model says which are bad and what the good ones give.
+    words = [int.from_bytes(rng.bytes(40), "little") & ((1 << C.word_bits(h.n, CB.DW)) - 1) for _ in range(200)]
+    await CB.run_trace(h, words, CB.Pattern(rng, "random"), label="garbage")
+    dut._log.info("200 random words: every port in every cycle equals the model (err %#x)", h.model.err)
+
+
+@cocotb.test()
+async def resets(dut):
+    h = Decompressor(dut)
+    await start(dut)
+    rng = seeded_rng(dut, "resets")
+    for kind in ("both", "idle", "backpressure", "drain"):
+        r = CB.Resets(rng, rate=0.0 if kind == "drain" else 0.01, aim=1.0)
+        r.seen = h.obs.reset_states
+        tensors = CB.small_tensors(rng, max(4, TENSORS // 3))
+        if kind == "drain":   # a dense group first: its 60-cycle idle run falls mid-group
+            tensors.insert(0, CB.dense_group())
+        cs = [C.compress(x, CB.DW, h.n, h.depth) for x in tensors]
+        words, _ = mix_bad_words(rng, [w for c in cs for w in c.words()], h.n, h.depth, 0.05)
+        _, _, cycles = await CB.run_trace(h, words, CB.Pattern(rng, kind), r, label=f"resets under {kind}")
+        dut._log.info("resets under %-12s: %5d cycles, reset in states %s", kind, cycles, sorted(h.obs.reset_states))
+    await CB.pulse_reset(h)
+    await h.run(CB.small_tensors(rng, 2), label="after resets")
 
 
 PARAM_SETS = [{"N": P.LANES, "DEPTH": d} for d in P.DEPTHS]
