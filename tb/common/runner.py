@@ -69,15 +69,29 @@ def prepare_toolchain() -> None:
     os.environ["MAKEFLAGS"] = f"-- CFG_CXXFLAGS_PCH_I=-include OBJCACHE={OBJCACHE}"
 
 
+SIMULATORS = ("verilator", "icarus")
+"""SIM=icarus (``make sim MODULE=x SIM=icarus``) runs a bench on Debian's Icarus Verilog,
+compiled as Verilog-2005 (-g2005); Verilator is the default and the only one with coverage."""
+
+
+def simulator() -> str:
+    sim = os.environ.get("SIM") or "verilator"
+    if sim not in SIMULATORS:
+        raise SystemExit(f"error: SIM must be one of {', '.join(SIMULATORS)}, got {sim!r}")
+    return sim
+
+
 def run_block(block: str, toplevel: str, params: dict, sources: list[str], test_module: str,
-              testcase: str | list[str] | None = None, extra_env: dict | None = None) -> Path:
+              testcase: str | list[str] | None = None, extra_env: dict | None = None,
+              build_only: bool = False) -> Path | None:
     """Build ``toplevel`` from ``sources`` (relative to rtl/, or absolute paths for
     testbench-only wrappers) with ``params`` and run ``test_module``
-    (all its cocotb tests, or only ``testcase``).
+    (all its cocotb tests, or only ``testcase``); ``build_only`` stops after the build.
 
-    Each run writes its own code coverage (coverage_<pid>_<run>.dat) and functional coverage
-    (fcov_<pid>_<run>.xml, tb/common/fcov.py) files into the build directory, for
-    tb/common/coverage_report.py to merge.
+    Verilator builds write, per run, code coverage (coverage_<pid>_<run>.dat) and functional
+    coverage (fcov_<pid>_<run>.xml, tb/common/fcov.py) files into the build directory, for
+    tb/common/coverage_report.py to merge. SIM=icarus builds with Icarus (-g2005) in
+    <params>_icarus, without code coverage.
 
     The seed comes from SEED (``make sim SEED=n``) when set, else it is drawn at random; it is
     printed with the command that replays it. WAVES=1 dumps an FST waveform into the build
@@ -88,22 +102,28 @@ def run_block(block: str, toplevel: str, params: dict, sources: list[str], test_
     from cocotb_tools.runner import get_runner
 
     prepare_toolchain()
-    toggle = os.environ.get("TDASH_TOGGLE", "0") == "1"
-    build_dir = SIM_BUILD / block / (param_tag(params) + ("_toggle" if toggle else ""))
+    sim = simulator()
+    toggle = os.environ.get("TDASH_TOGGLE", "0") == "1" and sim == "verilator"
+    build_dir = SIM_BUILD / block / (param_tag(params) + ("_toggle" if toggle else "") + ("_icarus" if sim == "icarus" else ""))
     waves = os.environ.get("WAVES", "0") == "1"
-    runner = get_runner("verilator")
+    runner = get_runner(sim)
     seed = int(os.environ["SEED"]) if os.environ.get("SEED") else secrets.randbelow(2**31)
-    print(f"[{block} {param_tag(params)}] seed {seed} (replay: make sim MODULE={block} SEED={seed})")
+    if not build_only:
+        print(f"[{block} {param_tag(params)}] seed {seed} (replay: make sim MODULE={block} SEED={seed}"
+              + (" SIM=icarus" if sim == "icarus" else "") + ")")
     # One process at a time per build directory, for the build and the run that uses it:
     # parallel pytest workers (or a make sim beside a make test) would otherwise rebuild a
     # model under a running simulation or race on its precompiled headers.
     build_dir.mkdir(parents=True, exist_ok=True)
     public = waves or os.environ.get("TDASH_PUBLIC", "0") == "1"
-    build_args = (["-Wall", *COVERAGE_ARGS] + (TOGGLE_ARGS if toggle else []) + (["--trace-fst"] if waves else [])
-                  + ([] if public else VISIBILITY_ARGS))
+    if sim == "icarus":
+        build_args = ["-g2005"]
+    else:
+        build_args = (["-Wall", *COVERAGE_ARGS] + (TOGGLE_ARGS if toggle else []) + (["--trace-fst"] if waves else [])
+                      + ([] if public else VISIBILITY_ARGS))
     with open(build_dir / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        control = [] if public else [_top_ports_control_file(build_dir, toplevel)]
+        control = [] if public or sim == "icarus" else [_top_ports_control_file(build_dir, toplevel)]
         runner.build(
             sources=control + [s if Path(s).is_absolute() else RTL / s for s in sources],
             hdl_toplevel=toplevel,
@@ -112,21 +132,26 @@ def run_block(block: str, toplevel: str, params: dict, sources: list[str], test_
             build_dir=build_dir,
             build_args=build_args,
             waves=waves,
+            timescale=("1ns", "1ps") if sim == "icarus" else None,
         )
+        if build_only:
+            return None
         # One coverage file of each kind per run (merged by tb/common/coverage_report.py).
         global _runs
         _runs += 1
         run_id = f"{os.getpid()}_{_runs}"
+        cov = [f"+verilator+coverage+file+{build_dir}/coverage_{run_id}.dat"] if sim == "verilator" else []
         return runner.test(
             hdl_toplevel=toplevel,
-            plusargs=[f"+verilator+coverage+file+{build_dir}/coverage_{run_id}.dat"],
+            plusargs=cov,
             test_module=test_module,
             testcase=testcase,
             test_dir=build_dir,
             seed=seed,
             waves=waves,
             extra_env={"TDASH_PARAMS": json.dumps(params), "TDASH_SEED": str(seed), "TDASH_BLOCK": block,
-                       "TDASH_FCOV_FILE": str(build_dir / f"fcov_{run_id}.xml"), **(extra_env or {})},
+                       "TDASH_FCOV_FILE": str(build_dir / f"fcov_{run_id}.xml") if sim == "verilator" else "",
+                       **(extra_env or {})},
         )
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from model import params as P
 from tb.common import pe_bench as B
+from tb.common.hdl_agents import harness_params
 from tb.common.runner import run_block
 
 KIND = "dense"
@@ -23,7 +24,7 @@ def run_dense(params, testcase=None, extra_env=None, python_driven=False):
     """The HDL-agent build (tdash_pe_harness), or with ``python_driven`` the bare PE."""
     if python_driven:
         return run_block("dense_pe", "dense_pe", params, SOURCES, "tb.dense_pe.test_dense_pe", testcase, extra_env)
-    return run_block("dense_pe", "tdash_pe_harness", {**params, "KIND": B.HARNESS_KIND[KIND]},
+    return run_block("dense_pe", "tdash_pe_harness", harness_params({**params, "KIND": B.HARNESS_KIND[KIND]}),
                      B.HARNESS_SOURCES + SOURCES, "tb.dense_pe.test_dense_pe", testcase, extra_env)
 
 

@@ -18,6 +18,7 @@ import pytest
 
 from model import params as P
 from tb.common import pe_bench as B
+from tb.common.hdl_agents import harness_params
 from tb.common.runner import ROOT, run_block
 
 KIND = "tdash"
@@ -34,7 +35,7 @@ def run_pe(params, testcase=None, extra_env=None, python_driven=False):
     """The HDL-agent build (tdash_pe_harness), or with ``python_driven`` the bare PE."""
     if python_driven:
         return run_block("pe", "tdash_pe", params, SOURCES, "tb.pe.test_pe", testcase, extra_env)
-    return run_block("pe", "tdash_pe_harness", {**params, "KIND": B.HARNESS_KIND[KIND]}, B.HARNESS_SOURCES + SOURCES,
+    return run_block("pe", "tdash_pe_harness", harness_params({**params, "KIND": B.HARNESS_KIND[KIND]}), B.HARNESS_SOURCES + SOURCES,
                      "tb.pe.test_pe", testcase, extra_env)
 
 
@@ -59,3 +60,13 @@ def test_pe_vs_dense_table():
     out.parent.mkdir(exist_ok=True)
     out.write_text("# TensorDash PE vs dense PE, measured on the RTL\n\n" + table + "\n")
     print(table)
+
+
+ICARUS_ENV = {"TDASH_JOBS": "6"}
+"""Icarus is far slower than Verilator: the same tests on a small stimulus."""
+
+
+def test_pe_icarus(monkeypatch):
+    """The same bench, simulator-independent, on Icarus Verilog built as Verilog-2005."""
+    monkeypatch.setenv("SIM", "icarus")
+    run_pe({"N": P.LANES, "DEPTH": P.DEFAULT_DEPTH}, ["no_stalls", "stalls", "resets"], ICARUS_ENV)

@@ -29,6 +29,7 @@ from tb.common import hdl_agents as H
 from tb.common.bus import pack_values
 from tb.common.fcov import HandshakeCoverage, TileCoverage
 from tb.common.pe_bench import FORMAT_OF_OP_TYPE, reset_states
+from tb.common.hdl_agents import harness_params
 from tb.common.runner import dut_params, run_block, seeded_rng
 from tb.common.tensors import random_job_length, sparse_values
 
@@ -37,27 +38,19 @@ BIG_TILE_JOBS = int(os.environ.get("TDASH_TILE_JOBS", "2000"))  # no-stall jobs 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-class TileBench(H.HdlBench):
-    def __init__(self, dut):
+class TileConfig:
+    """The tile's parameters as built, and its job generator."""
+
+    def __init__(self):
         p = dut_params()
-        self.rows, self.cols, self.n = p["ROWS"], p["COLS"], p["N"]
+        self.rows, self.cols, self.n, self.depth = p["ROWS"], p["COLS"], p["N"], p["DEPTH"]
         self.fmt = FORMAT_OF_OP_TYPE[p.get("OP_TYPE", 0)]
         self.dw = PE.data_width(self.fmt)
         self.acc_w = PE.acc_width(self.dw, self.n, fmt=self.fmt)
-        depth = p["DEPTH"]
-        self.rw = depth.bit_length()
-        self.bw = depth * self.n * self.dw
-        tag = f"R{self.rows}xC{self.cols}" + ("" if depth == P.DEFAULT_DEPTH else f"_DEPTH{depth}") + (
+        self.rw = self.depth.bit_length()
+        self.bw = self.depth * self.n * self.dw
+        self.tag = f"R{self.rows}xC{self.cols}" + ("" if self.depth == P.DEFAULT_DEPTH else f"_DEPTH{self.depth}") + (
             "" if self.fmt == "int" else f"_{self.fmt}")
-        self.coverage = TileCoverage(self.rows, self.cols, tag)
-        super().__init__(dut, depth, (self.rows + self.cols) * self.bw + self.rw + 1,
-                         self.rows * self.cols * self.acc_w, False, HandshakeCoverage("tile", tag, depth, with_err=True))
-
-    def model(self):
-        return T.cycle_model(self.depth, self.n, self.fmt, self.acc_w)
-
-    def show(self, bus: int) -> str:
-        return f"{bus:#x}"
 
     def values(self, rng, shape, sparsity):
         return sparse_values(rng, shape, sparsity, self.dw, self.fmt)
@@ -82,12 +75,30 @@ class TileBench(H.HdlBench):
             jobs.append(self.job(a, b))
         return jobs
 
-    def word(self, a, b, rows_field: int, last: bool) -> int:
-        """One beat of every stream as tdash_tile_harness's word."""
+    def buses(self, a, b) -> tuple[int, int]:
+        """(COLS, k, N) and (ROWS, k, N) rows of one beat -> the in_a and in_b buses."""
         pad = ((0, 0), (0, self.depth - a.shape[1]), (0, 0))
         # (streams, DEPTH, N) row-major = stream-major, then row, then lane: the bus layout.
-        a_bus = pack_values(np.pad(a, pad), self.dw)
-        b_bus = pack_values(np.pad(b, pad), self.dw)
+        return pack_values(np.pad(a, pad), self.dw), pack_values(np.pad(b, pad), self.dw)
+
+
+class TileBench(TileConfig, H.HdlBench):
+    def __init__(self, dut):
+        TileConfig.__init__(self)
+        self.coverage = TileCoverage(self.rows, self.cols, self.tag)
+        H.HdlBench.__init__(self, dut, self.depth, (self.rows + self.cols) * self.bw + self.rw + 1,
+                            self.rows * self.cols * self.acc_w, False,
+                            HandshakeCoverage("tile", self.tag, self.depth, with_err=True))
+
+    def model(self):
+        return T.cycle_model(self.depth, self.n, self.fmt, self.acc_w)
+
+    def show(self, bus: int) -> str:
+        return f"{bus:#x}"
+
+    def word(self, a, b, rows_field: int, last: bool) -> int:
+        """One beat of every stream as tdash_tile_harness's word."""
+        a_bus, b_bus = self.buses(a, b)
         off = (self.cols + self.rows) * self.bw
         return a_bus | b_bus << (self.cols * self.bw) | rows_field << off | int(last) << (off + self.rw)
 
@@ -187,6 +198,53 @@ async def slowest_row_each(dut):
     dut._log.info("%d jobs, each row the slowest once and one tie: every cycle equals the model", len(jobs))
 
 
+BENCH_JOBS = int(os.environ.get("TDASH_BENCH_JOBS", "300"))
+
+
+@cocotb.test()
+async def hdl_driven(dut):
+    """make bench: the HDL-agent path on a fixed job set (values and cycles checked)."""
+    import time
+
+    from tb.common.pe_bench import write_speed
+
+    b = TileBench(dut)
+    jobs = b.random_jobs(np.random.default_rng(2020), BENCH_JOBS)
+    t0 = time.perf_counter()
+    exp = await b.run(jobs, np.random.default_rng(0), "none", "bench")
+    wall = time.perf_counter() - t0
+    b.check_closed_form(jobs, exp, "bench")
+    write_speed(exp.ncycles, wall, b.hdl_wall)
+
+
+@cocotb.test()
+async def python_driven(dut):
+    """make bench: the Python-driven path (a coroutine per cycle, tb/common/stream.py) on the
+    bare tile with the same jobs as hdl_driven; values and result cycles checked."""
+    import time
+
+    from tb.common.pe_bench import write_speed
+    from tb.common.stream import start, stream_through
+
+    cfg = TileConfig()
+    jobs = cfg.random_jobs(np.random.default_rng(2020), BENCH_JOBS)
+    beats = [(*cfg.buses(*bt.data), bt.rows, int(bt.last)) for job in jobs for bt in T.tile_beats(job, cfg.depth)]
+
+    def apply(beat):
+        dut.in_a.value, dut.in_b.value, dut.in_rows.value, dut.in_last.value = beat
+
+    def read():
+        return dut.out_data.value.to_unsigned()
+
+    await start(dut)
+    t0 = time.perf_counter()
+    results, cycles, sim = await stream_through(dut, beats, apply, read, len(jobs))
+    wall = time.perf_counter() - t0
+    assert results == [T.pack_results(T.results(j, cfg.depth), cfg.acc_w) for j in jobs], "values"
+    assert cycles == T.tile_result_cycles(jobs, cfg.depth).tolist(), "result cycles"
+    write_speed(sim, wall)
+
+
 GEOMETRIES = [(1, 1, "int", 3), (1, 4, "int", 3), (4, 1, "int", 3), (2, 2, "int", 3), (4, 4, "int", 3),
               (2, 2, "int", 2), (2, 2, "bf16", 3), (2, 2, "fp32", 3)]
 SOURCES = ["tdash_tile.v", "tdash_stage_queue.v", "tdash_window_ctrl.v", "tdash_scheduler.v",
@@ -207,5 +265,9 @@ def geometry_id(g) -> str:
 
 @pytest.mark.parametrize("geometry", GEOMETRIES, ids=geometry_id)
 def test_tile(geometry):
-    run_block("tile", "tdash_tile_harness", tile_params(*geometry), [os.path.normpath(p) for p in HARNESS_SOURCES] + SOURCES,
-              "tb.tile.test_tile")
+    run_block("tile", "tdash_tile_harness", harness_params(tile_params(*geometry)), [os.path.normpath(p) for p in HARNESS_SOURCES] + SOURCES,
+              "tb.tile.test_tile", REGRESSION_TESTS)
+
+
+REGRESSION_TESTS = ["no_stalls", "stalls", "resets", "sparsity_half", "slowest_row_each"]
+"""make test's tile tests; hdl_driven and python_driven are make bench's (tb/bench.py)."""
