@@ -158,13 +158,15 @@ class PeHdlBench(PeConfig, H.HdlBench):
 
 
 def reset_states(depth: int):
-    """Targeted resets, one per state (tb/common/hdl_agents.predict places them)."""
+    """Targeted resets, one in each state the DUT can be seen in at its ports (the window
+    states of fcov.HandshakeCoverage) and mid-job; tb/common/hdl_agents.predict places them."""
     def states(ctl):
-        return [("queue full", lambda o, m, c: not o.in_ready),
+        return [("queue full (in_ready low)", lambda o, m, c: not o.in_ready),
                 ("result held", lambda o, m, c: o.out_valid and not ctl.ready[c]),
-                ("window partial", lambda o, m, c: 0 < o.window_rows < depth),
-                ("mid-job", lambda o, m, c: bool(m.job) and o.window_rows == depth),
-                ("empty", lambda o, m, c: m.idle)]
+                ("window partial", lambda o, m, c: o.in_ready and 0 < o.window_rows < depth),
+                ("window full", lambda o, m, c: o.in_ready and o.window_rows == depth and bool(m.job)),
+                ("window empty", lambda o, m, c: o.window_rows == 0 and not m.idle),
+                ("idle", lambda o, m, c: m.idle)]
     return states
 
 
