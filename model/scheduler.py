@@ -433,6 +433,78 @@ def count_steps_batch(eff: np.ndarray, depth: int = DEFAULT_DEPTH, group: int = 
             window[k] = row
 
 
+def count_steps_orders(eff: np.ndarray, depth: int, orders) -> np.ndarray:
+    """:func:`count_steps_batch` of the same S streams under C option sets at once:
+    (S, R, n) bool and a list of C orders (see :func:`resolve_order`) -> (C, S) steps.
+
+    The design-space search (studies/explore.py) scores thousands of priority orders; one
+    numpy pass over a (C, S) grid of windows costs about what a single order's pass costs,
+    so candidates sharing a level partition are evaluated together. Same step as
+    :func:`_step_bitparallel` (option by option within a level, levels chained), with each
+    candidate's (row, shift) per option; n <= 32 (rotations are done in 64-bit words).
+    """
+    eff = _check_eff(eff, 3, "eff")
+    n_streams, n_rows, n = eff.shape
+    check_params(depth, n)
+    if n > 32:
+        raise ValueError(f"count_steps_orders handles up to 32 lanes, got {n}")
+    resolved = [resolve_order(o, depth) for o in orders]
+    out = np.zeros((len(resolved), n_streams), dtype=np.int64)
+    by_spacing: dict = {}
+    for c, (_, spacing) in enumerate(resolved):
+        by_spacing.setdefault(spacing, []).append(c)
+    for spacing, idx in by_spacing.items():
+        opts = np.array([resolved[c][0] for c in idx])            # (C, NOPT, 2)
+        masks = _tables(depth, n, (tuple(map(tuple, opts[0])), spacing))[0]
+        out[idx] = _count_steps_multi(eff, depth, opts[:, :, 0], opts[:, :, 1] % n, masks)
+    return out
+
+
+def _count_steps_multi(eff, depth: int, rows: np.ndarray, shifts: np.ndarray, level_masks) -> np.ndarray:
+    n_streams, n_rows, n = eff.shape
+    n_cand = rows.shape[0]
+    full = np.uint64((1 << n) - 1)
+    if n_rows == 0 or n_streams == 0:
+        return np.zeros((n_cand, n_streams), dtype=np.int64)
+    width = n_rows + 2 * depth
+    padded = np.zeros((n_streams, width), dtype=np.uint64)
+    padded[:, :n_rows] = pack_rows(eff)
+    lanes_idx = np.arange(n_streams)[None, :]
+    cand_idx = np.arange(n_cand)
+    head = np.zeros((n_cand, n_streams), dtype=np.int64)
+    window = np.stack([np.broadcast_to(padded[:, k], (n_cand, n_streams)) for k in range(depth)])  # (depth, C, S)
+    steps = np.zeros((n_cand, n_streams), dtype=np.int64)
+    nbits = np.uint64(n)
+    sh = [shifts[:, k].astype(np.uint64)[:, None] for k in range(rows.shape[1])]
+    back = [(nbits - s) % nbits for s in sh]
+    rk = [rows[:, k] for k in range(rows.shape[1])]
+    while True:
+        live = head < n_rows
+        if not live.any():
+            return steps
+        steps += live
+        for mask in level_masks:
+            pending = np.full((n_cand, n_streams), mask, dtype=np.uint64)
+            for k in range(len(rk)):
+                cur = window[rk[k], cand_idx]                                   # (C, S)
+                take = (((cur | (cur << nbits)) >> sh[k]) & full) & pending      # rotate down by shift
+                pending &= ~take
+                window[rk[k], cand_idx] = cur & ~(((take | (take << nbits)) >> back[k]) & full)
+        empty = np.ones((n_cand, n_streams), dtype=bool)
+        as_rows = np.zeros((n_cand, n_streams), dtype=np.int64)
+        for k in range(depth):
+            empty &= window[k] == 0
+            as_rows += empty
+        head = np.minimum(head + as_rows, n_rows)
+        new = []
+        for k in range(depth):
+            row = padded[lanes_idx, head + k]
+            for a in range(1, depth - k):
+                row = np.where(as_rows == a, window[k + a], row)
+            new.append(row)
+        window = np.stack(new)
+
+
 def random_effectual(rng: np.random.Generator, shape, sparsity: float) -> np.ndarray:
     """Uniform random effectual-pair flags: each pair is ineffectual with prob. ``sparsity``."""
     if not 0.0 <= sparsity <= 1.0:

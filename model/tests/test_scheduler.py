@@ -333,3 +333,19 @@ def test_aliased_options_never_occur():
     z = np.array([[a, b, c] for a in range(16) for b in range(16) for c in range(16)], dtype=np.int64)
     ms = S.schedule_batch(z, 3, 4)[0]
     assert set(np.unique(ms).tolist()) == {-1, *S.live_options(3, 4)}
+
+
+@pytest.mark.parametrize("depth", P.DEPTHS)
+def test_count_steps_orders_equals_count_steps_batch(depth):
+    """The many-orders form (for the design-space search) gives every order's own steps,
+    whatever the level spacing of the orders mixed in one call."""
+    rng = np.random.default_rng(21)
+    eff = S.random_effectual(rng, (12, 40, 16), 0.55)
+    paper = S.OPTIONS[depth]
+    orders = ["paper", paper[:1] + paper[:0:-1], (paper, 7),
+              ((0, 0),) + tuple((1, o) for o in (2, 3, -1, 4)) + (((2, 0), (2, 1), (2, -1)) if depth == 3 else ())]
+    got = S.count_steps_orders(eff, depth, orders)
+    for c, order in enumerate(orders):
+        assert got[c].tolist() == S.count_steps_batch(eff, depth, order=order).tolist(), order
+    with pytest.raises(ValueError, match="up to 32 lanes"):
+        S.count_steps_orders(np.zeros((1, 3, 40), bool), depth, ["paper"])
