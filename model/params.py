@@ -57,6 +57,13 @@ OPTION_SETS = {
     # buffer): the options above that stay within rows +0 and +1.
     "paper": {3: ((0, 0), (1, 0), (2, 0), (1, -1), (1, +1), (2, -2), (2, +2), (1, -3)),
               2: ((0, 0), (1, 0), (1, -1), (1, +1), (1, -3))},
+    # Found by `python -m studies explore` (README "Exploring schedulers"): the best score over
+    # uniform, structured and digits-trace sparsity with no workload more than 1% slower than
+    # the paper's order. Row +1 first (it lets the window advance by 2), lookaside to the left
+    # in row +1 and to the right in row +2, so neighbouring lanes compete less for one pair.
+    # Same constraints as the paper's: 8 / 5 options, 3-bit MS, level spacing 5 (6 levels at 16).
+    "explored": {3: ((0, 0), (1, -4), (1, 0), (1, -1), (1, -3), (2, +4), (2, 0), (2, +1)),
+                 2: ((0, 0), (1, -3), (1, +1), (1, -2), (1, -1))},
 }
 """Named option tables, ``{name: {depth: options}}``: option k (the MS code k) of lane i reads
 staging row ``+options[k][0]``, lane ``(i + options[k][1]) mod n``, and the order of the tuple

@@ -7,6 +7,8 @@
 // mod N, and k is also the lane's priority (0 first). Option sets (ORDER):
 //   0 paper    DEPTH 3: (0,0) (1,0) (2,0) (1,-1) (1,+1) (2,-2) (2,+2) (1,-3)   levels: spacing 5
 //   0 paper    DEPTH 2: (0,0) (1,0) (1,-1) (1,+1) (1,-3)   levels: spacing 5
+//   1 explored DEPTH 3: (0,0) (1,-4) (1,0) (1,-1) (1,-3) (2,+4) (2,0) (2,+1)   levels: spacing 5
+//   1 explored DEPTH 2: (0,0) (1,-3) (1,+1) (1,-2) (1,-1)   levels: spacing 5
 // opt_row(k), opt_off(k), src_pos(i, k) and NOPT are the paper's table (ORDER 0), for modules
 // without an ORDER parameter; *_of(order, ...) select any set. Levels of a set with spacing S:
 // lane i < S*(N/S) is in level i mod S, every other lane has a level of its own.
@@ -20,7 +22,7 @@ localparam integer NOPT = (DEPTH == 3) ? 8 : 5;
 // Number of option sets: a module's ORDER parameter must be in [0, order_count(0)).
 function integer order_count(input integer unused);
     begin
-        order_count = 1 + 0 * unused;
+        order_count = 2 + 0 * unused;
     end
 endfunction
 
@@ -31,6 +33,10 @@ function integer opt_row_of(input integer order, input integer k);
             34: opt_row_of = 1;  35: opt_row_of = 2;  36: opt_row_of = 2;  37: opt_row_of = 1;
             20: opt_row_of = 0;  21: opt_row_of = 1;  22: opt_row_of = 1;  23: opt_row_of = 1;
             24: opt_row_of = 1;
+            130: opt_row_of = 0;  131: opt_row_of = 1;  132: opt_row_of = 1;  133: opt_row_of = 1;
+            134: opt_row_of = 1;  135: opt_row_of = 2;  136: opt_row_of = 2;  137: opt_row_of = 2;
+            120: opt_row_of = 0;  121: opt_row_of = 1;  122: opt_row_of = 1;  123: opt_row_of = 1;
+            124: opt_row_of = 1;
             default: opt_row_of = 0;
         endcase
     end
@@ -43,6 +49,10 @@ function integer opt_off_of(input integer order, input integer k);
             34: opt_off_of = 1;  35: opt_off_of = -2;  36: opt_off_of = 2;  37: opt_off_of = -3;
             20: opt_off_of = 0;  21: opt_off_of = 0;  22: opt_off_of = -1;  23: opt_off_of = 1;
             24: opt_off_of = -3;
+            130: opt_off_of = 0;  131: opt_off_of = -4;  132: opt_off_of = 0;  133: opt_off_of = -1;
+            134: opt_off_of = -3;  135: opt_off_of = 4;  136: opt_off_of = 0;  137: opt_off_of = 1;
+            120: opt_off_of = 0;  121: opt_off_of = -3;  122: opt_off_of = 1;  123: opt_off_of = -2;
+            124: opt_off_of = -1;
             default: opt_off_of = 0;
         endcase
     end
@@ -52,6 +62,7 @@ function integer level_spacing_of(input integer order);
     begin
         case (order * 10 + DEPTH)
             3: level_spacing_of = 5;  2: level_spacing_of = 5;
+            13: level_spacing_of = 5;  12: level_spacing_of = 5;
             default: level_spacing_of = 1;
         endcase
     end
