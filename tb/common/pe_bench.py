@@ -32,7 +32,7 @@ from tb.common import hdl_agents as H
 from tb.common.bus import pack_values
 from tb.common.fcov import HandshakeCoverage, PeCoverage
 from tb.common.runner import SIM_BUILD, dut_params, seeded_rng
-from tb.common.stream import Sink, Source, reset, run_cycles, start, stream_through
+from tb.common.stream import Sink, Source, bus_writer, reset, run_cycles, start, stream_bus, stream_through
 from tb.common.tensors import extreme_jobs, fp_extreme_jobs, random_jobs, sparse_ints, sparse_values
 
 KINDS = {"tdash": "pe", "dense": "dense_pe"}  # DUT kind -> block name
@@ -234,14 +234,16 @@ async def reset_after_beats(dut, kind, rng):
     await start(dut)
     long_job = PE.Job(sparse_values(rng, (200, h.n), 0.3, h.dw, h.fmt), sparse_values(rng, (200, h.n), 0.3, h.dw, h.fmt),
                       PE.MODE_BOTH, h.fmt)
-    src = Source(dut, dut.in_valid, dut.in_ready, encode_py(h, [long_job]), apply_py(dut))
-    sink = Sink(dut, dut.out_valid, dut.out_ready, read_py(dut, h))
+    bus_in, bus_out = stream_bus(dut, "in", IN_FIELDS), stream_bus(dut, "out", ["data"])
+    src = Source(dut, bus_in.valid, bus_in.ready, encode_py(h, [long_job]), bus_writer(bus_in, IN_FIELDS))
+    sink = Sink(dut, bus_out.valid, bus_out.ready, read_py(bus_out, h))
     await run_cycles(dut, [src, sink], lambda: src.index >= 20, 1000)
     assert not sink.items, "no result may come out of a job cut short"
     await reset(dut)
     assert not dut.out_valid.value and not dut.err.value, "out_valid and err must be low after reset"
     jobs = h.random_jobs(rng, 30)
-    results, cycles, _ = await stream_through(dut, encode_py(h, jobs), apply_py(dut), read_py(dut, h), len(jobs))
+    results, cycles, _ = await stream_through(dut, encode_py(h, jobs), bus_writer(bus_in, IN_FIELDS), read_py(bus_out, h),
+                                              len(jobs))
     assert results == [h.expected(j) for j in jobs], "values after reset"
     assert cycles == h.expected_cycles(jobs).tolist(), "result cycles after reset"
     dut._log.info("reset after 20 beats of a 200-row job; the next 30 jobs exact and cycle-exact")
@@ -258,14 +260,12 @@ def encode_py(h: PeConfig, jobs):
     return out
 
 
-def apply_py(dut):
-    def apply(fields):
-        dut.in_a.value, dut.in_b.value, dut.in_rows.value, dut.in_last.value, dut.in_mode.value = fields
-    return apply
+IN_FIELDS = ("a", "b", "rows", "last", "mode")
+"""The PE's input payload, in encode_py's order (in_a, in_b, in_rows, in_last, in_mode)."""
 
 
-def read_py(dut, h: PeConfig):
-    return (lambda: dut.out_data.value.to_signed()) if h.fmt == "int" else (lambda: dut.out_data.value.to_unsigned())
+def read_py(bus_out, h: PeConfig):
+    return (lambda: bus_out.data.value.to_signed()) if h.fmt == "int" else (lambda: bus_out.data.value.to_unsigned())
 
 
 async def python_driven(dut, kind, rng, count: int):
@@ -275,7 +275,9 @@ async def python_driven(dut, kind, rng, count: int):
     await start(dut)
     jobs = h.random_jobs(rng, count)
     t0 = time.perf_counter()
-    results, cycles, sim = await stream_through(dut, encode_py(h, jobs), apply_py(dut), read_py(dut, h), len(jobs))
+    bus_in, bus_out = stream_bus(dut, "in", IN_FIELDS), stream_bus(dut, "out", ["data"])
+    results, cycles, sim = await stream_through(dut, encode_py(h, jobs), bus_writer(bus_in, IN_FIELDS),
+                                                read_py(bus_out, h), len(jobs))
     wall = time.perf_counter() - t0
     assert results == [h.expected(j) for j in jobs], "values"
     assert cycles == h.expected_cycles(jobs).tolist(), "result cycles"

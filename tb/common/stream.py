@@ -12,6 +12,26 @@ from __future__ import annotations
 
 from cocotb.clock import Clock
 from cocotb.triggers import FallingEdge, ReadOnly, RisingEdge
+from cocotb_bus.bus import Bus
+
+
+def stream_bus(dut, prefix: str, fields, optional=()) -> Bus:
+    """One valid/ready interface of ``dut`` bound by name with cocotb-bus's ``Bus`` (as
+    cocotbext-axi binds its interfaces): ``<prefix>_valid``, ``<prefix>_ready`` and the payload
+    ``<prefix>_<field>`` for each of ``fields`` (and ``optional`` ones where the DUT has them).
+    Only the binding comes from cocotb-bus (unmaintained, cocotb-bus issue #117); the
+    per-cycle work is this module's."""
+    return Bus(dut, prefix, ["valid", "ready", *fields], optional_signals=list(optional))
+
+
+def bus_writer(bus: Bus, fields):
+    """An ``apply`` for :class:`Source`: item = the payload values in ``fields`` order."""
+    handles = [getattr(bus, name) for name in fields]
+
+    def apply(item) -> None:
+        for handle, value in zip(handles, item):
+            handle.value = value
+    return apply
 
 
 def _stalls(rate, rng, cycle: int) -> bool:

@@ -224,21 +224,18 @@ async def python_driven(dut):
     import time
 
     from tb.common.pe_bench import write_speed
-    from tb.common.stream import start, stream_through
+    from tb.common.stream import bus_writer, start, stream_bus, stream_through
 
     cfg = TileConfig()
     jobs = cfg.random_jobs(np.random.default_rng(2020), BENCH_JOBS)
     beats = [(*cfg.buses(*bt.data), bt.rows, int(bt.last)) for job in jobs for bt in T.tile_beats(job, cfg.depth)]
 
-    def apply(beat):
-        dut.in_a.value, dut.in_b.value, dut.in_rows.value, dut.in_last.value = beat
-
-    def read():
-        return dut.out_data.value.to_unsigned()
-
+    fields = ("a", "b", "rows", "last")
+    bus_in, bus_out = stream_bus(dut, "in", fields), stream_bus(dut, "out", ["data"])
     await start(dut)
     t0 = time.perf_counter()
-    results, cycles, sim = await stream_through(dut, beats, apply, read, len(jobs))
+    results, cycles, sim = await stream_through(dut, beats, bus_writer(bus_in, fields),
+                                                lambda: bus_out.data.value.to_unsigned(), len(jobs))
     wall = time.perf_counter() - t0
     assert results == [T.pack_results(T.results(j, cfg.depth), cfg.acc_w) for j in jobs], "values"
     assert cycles == T.tile_result_cycles(jobs, cfg.depth).tolist(), "result cycles"
