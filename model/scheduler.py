@@ -290,12 +290,29 @@ def blocked_levels(z, depth: int = DEFAULT_DEPTH, n: int = LANES, order=DEFAULT_
 
 def _leading_empty_batch(z_after: np.ndarray) -> np.ndarray:
     """AS for a (S, depth) stack: count of leading all-zero rows."""
-    still_empty = np.ones(z_after.shape[0], dtype=bool)
-    as_rows = np.zeros(z_after.shape[0], dtype=np.int64)
-    for k in range(z_after.shape[1]):
-        still_empty &= z_after[:, k] == 0
+    return _leading_empty_rows([z_after[:, k] for k in range(z_after.shape[1])])
+
+
+def _leading_empty_rows(rows) -> np.ndarray:
+    """AS for a window given as its ``depth`` row arrays (any equal shape)."""
+    still_empty = np.ones(np.shape(rows[0]), dtype=bool)
+    as_rows = np.zeros(np.shape(rows[0]), dtype=np.int64)
+    for row in rows:
+        still_empty &= row == 0
         as_rows += still_empty
     return as_rows
+
+
+def _refill(z_after, as_rows, fresh, depth: int) -> list:
+    """The window after the step: new row k is old row k + AS while that is inside the
+    window, else ``fresh(k)`` (the stream's row head + k, head already advanced)."""
+    out = []
+    for k in range(depth):
+        row = fresh(k)
+        for a in range(1, depth - k):
+            row = np.where(as_rows == a, z_after[k + a], row)
+        out.append(row)
+    return out
 
 
 def pack_rows(eff: np.ndarray) -> np.ndarray:
@@ -425,12 +442,7 @@ def count_steps_batch(eff: np.ndarray, depth: int = DEFAULT_DEPTH, group: int = 
         if group > 1:  # lockstep: the group waits for its slowest member
             as_rows = np.repeat(as_rows.reshape(-1, group).min(axis=1), group)
         head = np.minimum(head + as_rows, n_rows)  # clamp: finished streams stay finished
-        for k in range(depth):
-            # New row k is old row k+AS while that is inside the window, else a fresh row.
-            row = padded[base + head + k]
-            for a in range(1, depth - k):
-                row = np.where(as_rows == a, z_after[:, k + a], row)
-            window[k] = row
+        window[:] = _refill([z_after[:, k] for k in range(depth)], as_rows, lambda k: padded[base + head + k], depth)
 
 
 def count_steps_orders(eff: np.ndarray, depth: int, orders) -> np.ndarray:
@@ -490,19 +502,9 @@ def _count_steps_multi(eff, depth: int, rows: np.ndarray, shifts: np.ndarray, le
                 take = (((cur | (cur << nbits)) >> sh[k]) & full) & pending      # rotate down by shift
                 pending &= ~take
                 window[rk[k], cand_idx] = cur & ~(((take | (take << nbits)) >> back[k]) & full)
-        empty = np.ones((n_cand, n_streams), dtype=bool)
-        as_rows = np.zeros((n_cand, n_streams), dtype=np.int64)
-        for k in range(depth):
-            empty &= window[k] == 0
-            as_rows += empty
+        as_rows = _leading_empty_rows(window)
         head = np.minimum(head + as_rows, n_rows)
-        new = []
-        for k in range(depth):
-            row = padded[lanes_idx, head + k]
-            for a in range(1, depth - k):
-                row = np.where(as_rows == a, window[k + a], row)
-            new.append(row)
-        window = np.stack(new)
+        window = np.stack(_refill(window, as_rows, lambda k: padded[lanes_idx, head + k], depth))
 
 
 def random_effectual(rng: np.random.Generator, shape, sparsity: float) -> np.ndarray:
