@@ -108,3 +108,9 @@ def test_bad_arguments_exit_2_without_traceback(args, message):
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_python_m_model_points_to_studies():
+    """The command line left model/ (layering): the old entry point says where it went."""
+    result = subprocess.run([sys.executable, "-m", "model"], capture_output=True, text=True)
+    assert result.returncode == 2 and "python -m studies" in result.stderr and "Traceback" not in result.stderr
