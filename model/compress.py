@@ -389,8 +389,10 @@ class CompressorCycles:
       the window) rows, and its stored row (``last`` = the step drained the group's last
       row) is presented from the next cycle with ``out_valid = 1``. In a cycle with
       ``enable`` and no step ``out_valid`` falls to 0 at the edge.
-    * ``rst`` (synchronous) empties the queue and clears lvl, ``out_valid`` and ``out_word``;
-      outputs read 0 from the next cycle. A beat presented in a reset cycle is lost.
+    * ``rst`` (synchronous) empties the queue and clears lvl, ``out_valid``, ``out_word`` and
+      ``err``; outputs read 0 from the next cycle. A beat presented in a reset cycle is lost.
+    * A bad beat (``in_rows`` 0 or more than depth) is accepted as any beat, dropped whole and
+      sets the sticky ``err``; nothing else changes.
 
     So a step never depends on when rows arrived, only on the group's rows: stalls move
     stored rows in time, never change them. No stalls: stored row s in cycle s + 2
@@ -405,7 +407,7 @@ class CompressorCycles:
 
     def reset(self) -> None:
         self.queue: list[list] = []  # [values (n,), pending mask, last]
-        self.out_valid, self.out_word, self.lvl = False, 0, 0
+        self.out_valid, self.out_word, self.lvl, self.err = False, 0, 0, False
 
     @property
     def occupancy(self) -> int:
@@ -424,7 +426,7 @@ class CompressorCycles:
 
     def ports(self) -> dict:
         return {"in_ready": len(self.queue) <= 2 * self.depth, "out_valid": self.out_valid,
-                "out_word": self.out_word}
+                "out_word": self.out_word, "err": self.err}
 
     def _step(self, rows: int, has_last: bool) -> int:
         win = self.queue[:rows]
@@ -443,8 +445,9 @@ class CompressorCycles:
         return pack_word(values, idx, adv, has_last and as_rows >= rows, self.dw)
 
     def cycle(self, rst: bool, in_valid: bool, beat, out_ready: bool) -> dict:
-        """One cycle. ``beat`` = (rows (1..depth, n) ints, last); the returned ports carry
-        ``accepted`` and ``step`` (a stored row was scheduled at this edge)."""
+        """One cycle. ``beat`` = (rows (in_rows, n) ints, last); the returned ports carry
+        ``accepted`` and ``step`` (a stored row was scheduled at this edge); a bad beat
+        (in_rows 0 or > depth) is accepted and dropped."""
         now = self.ports()
         now["accepted"], now["step"] = False, False
         if rst:
@@ -461,7 +464,8 @@ class CompressorCycles:
             rows, last = beat
             rows = np.asarray(rows, dtype=np.int64).reshape(-1, self.n)
             if not 1 <= rows.shape[0] <= self.depth:
-                raise ValueError(f"a compressor beat carries 1..{self.depth} rows, got {rows.shape[0]}")
+                self.err = True
+                rows = rows[:0]
             for k, r in enumerate(rows):
                 self.queue.append([r, sum(1 << lane for lane in range(self.n) if r[lane]),
                                    bool(last) and k == rows.shape[0] - 1])

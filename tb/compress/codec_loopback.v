@@ -20,14 +20,15 @@ module codec_loopback #(
     output wire [DEPTH*N*DW-1:0]         out_data,
     output wire [$clog2(DEPTH+1)-1:0]    out_rows,
     output wire                          out_last,
-    output wire [3:0]                    err
+    output wire [3:0]                    err,        // the decompressor's
+    output wire                          comp_err    // the compressor's
 );
     wire               mid_valid, mid_ready;
     wire [N*(DW+3)+2:0] mid_word;
     tdash_compress #(.N(N), .DEPTH(DEPTH), .DW(DW), .ITERATIVE(ITERATIVE)) comp (
         .clk(clk), .rst(rst), .in_valid(in_valid), .in_ready(in_ready), .in_data(in_data),
         .in_rows(in_rows), .in_last(in_last),
-        .out_valid(mid_valid), .out_ready(mid_ready), .out_word(mid_word));
+        .out_valid(mid_valid), .out_ready(mid_ready), .out_word(mid_word), .err(comp_err));
     tdash_decompress #(.N(N), .DEPTH(DEPTH), .DW(DW)) decomp (
         .clk(clk), .rst(rst), .in_valid(mid_valid), .in_ready(mid_ready), .in_word(mid_word),
         .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data), .out_rows(out_rows),

@@ -31,7 +31,7 @@ class LoopbackCycles:
         mid_ready = self.dec.ports(out_ready)["in_ready"]
         c = self.comp.cycle(rst, in_valid, beat, mid_ready)
         d = self.dec.cycle(rst, c["out_valid"], c["out_word"], out_ready)
-        return {**d, "in_ready": c["in_ready"], "accepted": c["accepted"]}
+        return {**d, "in_ready": c["in_ready"], "accepted": c["accepted"], "comp_err": c["err"]}
 
 
 class Loopback(Compressor):
@@ -48,7 +48,7 @@ class Loopback(Compressor):
         d = self.dut
         return {"in_ready": bool(d.in_ready.value), "out_valid": bool(d.out_valid.value),
                 "out_data": d.out_data.value.to_unsigned(), "out_rows": int(d.out_rows.value),
-                "out_last": bool(d.out_last.value), "err": int(d.err.value)}
+                "out_last": bool(d.out_last.value), "err": int(d.err.value), "comp_err": bool(d.comp_err.value)}
 
     def state(self, ready):
         return set()

@@ -36,7 +36,7 @@ class Compressor:
         self.coverage = GroupCoverage("compress", tag)
         self.model = C.CompressorCycles(self.n, self.depth, CB.DW, self.iterative)
         states = CB.CompressorObserver.STATES + (CB.CompressorObserver.ITER_STATES if self.iterative else ())
-        self.flow = CodecFlowCoverage("compress", tag, states, occupancy=3 * self.depth)
+        self.flow = CodecFlowCoverage("compress", tag, states, occupancy=3 * self.depth, errors=("bad beat",))
         self.obs = CB.CompressorObserver(self.flow, self.n, self.depth, self.model.levels)
 
     def beats(self, x):
@@ -44,14 +44,14 @@ class Compressor:
 
     def apply(self, beat):
         rows, last = beat
-        self.dut.in_data.value = C.pack_rows(rows, self.depth, CB.DW)
-        self.dut.in_rows.value = len(rows)
+        self.dut.in_data.value = C.pack_rows(rows[:self.depth], self.depth, CB.DW)
+        self.dut.in_rows.value = len(rows)   # a bad beat carries 0 or more than DEPTH rows
         self.dut.in_last.value = int(last)
 
     def read(self):
         d = self.dut
         return {"in_ready": bool(d.in_ready.value), "out_valid": bool(d.out_valid.value),
-                "out_word": d.out_word.value.to_unsigned()}
+                "out_word": d.out_word.value.to_unsigned(), "err": bool(d.err.value)}
 
     def state(self, ready):
         m = self.model
@@ -67,10 +67,14 @@ class Compressor:
     def flush_coverage(self):
         self.obs.flush()
 
-    async def run(self, tensors, kind="none", rng=None, resets=None, label=""):
-        """Stream ``tensors`` back to back; every port, every cycle, equals the model. Without
-        resets the words are compress()'s, and with kind "none" in the formula's cycles."""
+    async def run(self, tensors, kind="none", rng=None, resets=None, bad_rate=0.0, label=""):
+        """Stream ``tensors`` back to back (with bad beats -- 0 or more than DEPTH rows --
+        before a fraction ``bad_rate`` of the beats); every port, every cycle, equals the model.
+        Without resets the words are compress()'s (bad beats are dropped whole) and err is set
+        exactly when a bad beat went in; with kind "none" the words come in the formula's cycles."""
         beats = [b for x in tensors for b in self.beats(x)]
+        if bad_rate:
+            beats = CB.mix_bad_beats(rng, beats, self.n, self.depth, bad_rate)
         results, accepted, cycles = await CB.run_trace(self, beats, CB.Pattern(rng, kind), resets, label)
         words = [p["out_word"] for _, p in results]
         when = [c - accepted[0] for c, _ in results] if accepted else []
@@ -79,7 +83,9 @@ class Compressor:
             CB.check_equal(words, [w for c in cs for w in c.words()], "stored row", label)
             for c in cs:
                 CB.sample_groups(self.coverage, c)
-            if kind == "none":
+            bad = any(not 1 <= len(rows) <= self.depth for rows, _ in beats)
+            assert self.model.err == bad, f"{label}: err {self.model.err}, bad beats streamed: {bad}"
+            if kind == "none" and not bad:
                 want = C.compressor_output_cycles(len(words), self.iterative, self.n).tolist()
                 CB.check_equal(when, want, "stored row's cycle", label)
         return words, when, cycles
@@ -118,6 +124,21 @@ async def stalls(dut):
 
 
 @cocotb.test()
+async def bad_beats(dut):
+    """Beats of 0 or more than DEPTH rows mixed into good streams: dropped, err set, the
+    stored rows exactly the good stream's."""
+    h = Compressor(dut)
+    await start(dut)
+    rng = seeded_rng(dut, "bad_beats")
+    for kind in ("none", "both"):
+        await CB.pulse_reset(h)   # err is sticky: each run starts clean
+        words, _, cycles = await h.run(CB.small_tensors(rng, max(3, TENSORS // 8)), kind, rng, bad_rate=0.15,
+                                       label=f"bad beats {kind}")
+        dut._log.info("bad beats under %-4s: dropped, err set, %d stored rows exact in %d cycles", kind,
+                      len(words), cycles)
+
+
+@cocotb.test()
 async def resets(dut):
     h = Compressor(dut)
     await start(dut)
@@ -128,10 +149,12 @@ async def resets(dut):
         tensors = CB.small_tensors(rng, max(4, TENSORS // 3))
         if kind == "drain":   # a dense group first: its 60-cycle idle run falls mid-group
             tensors.insert(0, CB.dense_group())
-        words, _, cycles = await h.run(tensors, kind, rng, r, label=f"resets under {kind}")
+        words, _, cycles = await h.run(tensors, kind, rng, r, bad_rate=0.0 if kind == "drain" else 0.03,
+                                       label=f"resets under {kind}")
         dut._log.info("resets under %-12s: %4d stored rows in %5d cycles, reset in states %s",
                       kind, len(words), cycles, sorted(h.obs.reset_states))
     # And a clean tensor after all that: the words and the formula's cycles again.
+    await CB.pulse_reset(h)
     await h.run(CB.small_tensors(rng, 2), label="after resets")
 
 
@@ -159,8 +182,40 @@ async def sparsity_sweep(dut):
 SOURCES = ["tdash_compress.v", "tdash_stage_queue.v", "tdash_window_ctrl.v", "tdash_scheduler.v",
            "tdash_scheduler_iter.v", "tdash_prio_enc.v", "tdash_operand_mux.v", "tdash_nonzero.v",
            "tdash_as_count.v"]
+ITER_SOURCES = ["tdash_scheduler_iter.v", "tdash_prio_enc.v", "tdash_as_count.v"]
 PARAM_SETS = [{"N": P.LANES, "DEPTH": d, "ITERATIVE": it} for it in (0, 1) for d in P.DEPTHS]
-REGRESSION_TESTS = ["directed", "random_tensors", "stalls", "resets"]
+REGRESSION_TESTS = ["directed", "random_tensors", "stalls", "bad_beats", "resets"]
+
+
+@pytest.mark.parametrize("tool", CB.elab_tools())
+def test_elaborates_everywhere(tool):
+    """Plain Verilog-2005: every supported set elaborates on Icarus, Yosys and Verilator
+    -Wall (lint clean), and so does tdash_scheduler_iter alone."""
+    for params in PARAM_SETS:
+        done = CB.elaborate(tool, "tdash_compress", SOURCES, params)
+        assert done.returncode == 0, f"{tool} {params}:\n{done.stdout}{done.stderr}"
+    for depth in P.DEPTHS:
+        done = CB.elaborate(tool, "tdash_scheduler_iter", ITER_SOURCES, {"N": P.LANES, "DEPTH": depth})
+        assert done.returncode == 0, f"{tool} tdash_scheduler_iter DEPTH {depth}:\n{done.stdout}{done.stderr}"
+
+
+COMPRESS_REFUSAL = "tdash_error_tdash_compress_supports_N_16_DW_16_DEPTH_2_or_3_ITERATIVE_0_or_1"
+ITER_REFUSAL = "tdash_error_tdash_scheduler_iter_needs_N_at_least_5_and_DEPTH_2_or_3"
+
+
+@pytest.mark.parametrize("tool", CB.elab_tools())
+@pytest.mark.parametrize("top, params, message", [
+    ("tdash_compress", {"DEPTH": 4}, COMPRESS_REFUSAL),
+    ("tdash_compress", {"N": 8}, COMPRESS_REFUSAL),
+    ("tdash_compress", {"DW": 8}, COMPRESS_REFUSAL),
+    ("tdash_compress", {"ITERATIVE": 2}, COMPRESS_REFUSAL),
+    ("tdash_scheduler_iter", {"N": 4}, ITER_REFUSAL),
+    ("tdash_scheduler_iter", {"DEPTH": 4}, ITER_REFUSAL),
+], ids=lambda v: "_".join(f"{k}{x}" for k, x in v.items()) if isinstance(v, dict) else v if len(v) < 25 else "")
+def test_unsupported_parameters_are_refused(tool, top, params, message):
+    """What tb/compress does not test, the RTL refuses at elaboration, by name."""
+    done = CB.elaborate(tool, top, SOURCES if top == "tdash_compress" else ITER_SOURCES, params)
+    assert done.returncode != 0 and message in done.stdout + done.stderr, done.stdout + done.stderr
 
 
 def run_compress(params, testcase=None):
