@@ -3,7 +3,7 @@
 Three tests, each comparing every output bit (ms, ms_valid, z_after, as_rows) with the model
 (built with the same option set, ORDER = its index in model/params.py OPTION_SETS):
 
-* ``random_windows``   -- TDASH_WINDOWS (default 20,000) random windows, density swept
+* ``random_windows``   -- TDASH_WINDOWS (default 10,000) random windows, density swept
                           over 0%..100% in 5% bins.
 * ``directed_windows`` -- empty, full, every single bit, and for every (lane, option) a
                           window that forces the lane onto that option.
@@ -102,7 +102,7 @@ async def check_windows(drv: SchedulerDriver, windows: np.ndarray) -> None:
 async def random_windows(dut):
     drv = SchedulerDriver(dut)
     rng = seeded_rng(dut, "random_windows")
-    count = int(os.environ.get("TDASH_WINDOWS", "20000"))
+    count = int(os.environ.get("TDASH_WINDOWS", "10000"))
     density = rng.choice(DENSITY_BINS, size=count)
     bits = rng.random((count, drv.depth, drv.n)) < density[:, None, None]
     windows = sched.pack_rows(bits).astype(np.int64)
@@ -150,7 +150,7 @@ async def directed_windows(dut):
 async def stream_steps(dut):
     drv = SchedulerDriver(dut)
     rng = seeded_rng(dut, "stream_steps")
-    streams = int(os.environ.get("TDASH_STREAMS", "60"))
+    streams = int(os.environ.get("TDASH_STREAMS", "40"))
     total_steps = total_rows = 0
     for s in range(streams):
         n_rows = int(rng.integers(1, 257))
@@ -195,6 +195,18 @@ def set_id(p: dict) -> str:
 @pytest.mark.parametrize("params", PARAM_SETS, ids=set_id)
 def test_scheduler(params):
     run_block("scheduler", "tdash_scheduler", params, SOURCES, "tb.scheduler.test_scheduler")
+
+
+ICARUS_ENV = {"TDASH_WINDOWS": "1500", "TDASH_STREAMS": "6"}
+"""Icarus is far slower than Verilator: the same tests on a small stimulus."""
+
+
+@pytest.mark.parametrize("order", list(ORDER_NAMES))
+def test_scheduler_icarus(monkeypatch, order):
+    """The same bench, simulator-independent, on Icarus Verilog built as Verilog-2005."""
+    monkeypatch.setenv("SIM", "icarus")
+    run_block("scheduler", "tdash_scheduler", {"N": P.LANES, "DEPTH": P.DEFAULT_DEPTH, "ORDER": order}, SOURCES,
+              "tb.scheduler.test_scheduler", extra_env=ICARUS_ENV)
 
 
 def _elaborate(tool: str, params: dict) -> subprocess.CompletedProcess:
