@@ -29,7 +29,7 @@ import numpy as np
 
 from . import fp as FP
 from . import scheduler as S
-from .params import DEFAULT_DEPTH
+from .params import DEFAULT_DEPTH, DEFAULT_ORDER
 
 MODE_BOTH = 0     # Z = AZ & BZ: skip a pair if either value is zero
 MODE_B_ONLY = 1   # Z = BZ: the tile's one-side scheduling (§3.3)
@@ -130,18 +130,18 @@ def dot(job: Job) -> int:
     return int(np.dot(job.a.astype(object).ravel(), job.b.astype(object).ravel()))
 
 
-def job_steps(job: Job, depth: int = DEFAULT_DEPTH) -> int:
+def job_steps(job: Job, depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> int:
     """Scheduler steps (= TensorDash PE cycles) the job takes."""
-    return S.count_steps(effectual(job), depth)
+    return S.count_steps(effectual(job), depth, order)
 
 
-def lane_sources(ms, head: int, depth: int, n: int) -> list[int]:
+def lane_sources(ms, head: int, depth: int, n: int, order=DEFAULT_ORDER) -> list[int]:
     """One step's MS -> per lane the flat index (row * n + lane) of the pair it selects, with
     the window at stream row ``head``; -1 for an idle lane."""
     picked = [-1] * n
     for lane, k in enumerate(ms):
         if k is not None:
-            row, src = S.option_source(lane, k, depth, n)
+            row, src = S.option_source(lane, k, depth, n, order)
             picked[lane] = (head + row) * n + src
     return picked
 
@@ -151,21 +151,21 @@ def gather(x: np.ndarray, src: np.ndarray) -> np.ndarray:
     return np.concatenate([x.ravel(), np.zeros(1, dtype=x.dtype)])[src]
 
 
-def schedule_sources(job: Job, depth: int = DEFAULT_DEPTH) -> np.ndarray:
+def schedule_sources(job: Job, depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> np.ndarray:
     """Run the job through the scheduler as the PE does: a (steps, n) array of the flat
     index (row * n + lane) of the pair each lane's muxes select in each step, -1 for an
     idle lane. Every effectual pair appears exactly once."""
-    return schedule_sources_z(effectual(job), depth)
+    return schedule_sources_z(effectual(job), depth, order)
 
 
-def schedule_sources_z(z: np.ndarray, depth: int = DEFAULT_DEPTH) -> np.ndarray:
+def schedule_sources_z(z: np.ndarray, depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> np.ndarray:
     """:func:`schedule_sources` of an (R, n) array of effectual-pair flags."""
     n = z.shape[1]
     stream = S.RowStream(S.pack_rows(z), depth)
     steps = []
     while not stream.done:
-        ms, z_after, as_rows = S.schedule_step(stream.window, depth, n)
-        steps.append(lane_sources(ms, stream.head, depth, n))
+        ms, z_after, as_rows = S.schedule_step(stream.window, depth, n, order)
+        steps.append(lane_sources(ms, stream.head, depth, n, order))
         stream.advance(z_after, as_rows)
     return np.array(steps, dtype=np.int64).reshape(-1, n)
 
@@ -185,7 +185,7 @@ def fp_sum(fmt: str, lanes_a: np.ndarray, lanes_b: np.ndarray) -> int:
     return int(FP.accumulate(FP.tree_sum(FP.fmul(lanes_a, lanes_b, fmt))))
 
 
-def result(job: Job, kind: str = "tdash", depth: int = DEFAULT_DEPTH) -> int:
+def result(job: Job, kind: str = "tdash", depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> int:
     """The result the PE presents: ``kind`` "tdash" (scheduled order) or "dense" (row by row).
     Integers: the exact dot product either way. Floating point: the binary32 bit pattern, in
     the PE's summation order; idle lanes of a step hold zero operands, product +0."""
@@ -193,23 +193,24 @@ def result(job: Job, kind: str = "tdash", depth: int = DEFAULT_DEPTH) -> int:
         raise ValueError(f"kind must be 'tdash' or 'dense', got {kind!r}")
     if job.fmt == "int":
         return dot(job)
-    return rows_result(job.a, job.b, effectual(job), job.fmt, kind, depth)
+    return rows_result(job.a, job.b, effectual(job), job.fmt, kind, depth, order)
 
 
-def rows_result(a: np.ndarray, b: np.ndarray, z: np.ndarray, fmt: str, kind: str, depth: int = DEFAULT_DEPTH) -> int:
+def rows_result(a: np.ndarray, b: np.ndarray, z: np.ndarray, fmt: str, kind: str, depth: int = DEFAULT_DEPTH,
+                order=DEFAULT_ORDER) -> int:
     """:func:`result` of (R, n) operand rows whose Z flags are ``z`` (the rows of one job as
     the PE received them, whatever the mode of each beat)."""
     if fmt == "int":
         return int(np.dot(a.astype(object).ravel(), b.astype(object).ravel()))
     if kind == "dense":
         return fp_sum(fmt, a, b)
-    src = schedule_sources_z(z, depth)
+    src = schedule_sources_z(z, depth, order)
     return fp_sum(fmt, gather(a, src), gather(b, src))
 
 
-def tdash_result_cycles(jobs: list[Job], depth: int = DEFAULT_DEPTH) -> np.ndarray:
+def tdash_result_cycles(jobs: list[Job], depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> np.ndarray:
     """Cycle in which each job's result is presented by tdash_pe (no bubbles, no stalls)."""
-    return np.cumsum([job_steps(j, depth) for j in jobs]) + FIXED_LATENCY
+    return np.cumsum([job_steps(j, depth, order) for j in jobs]) + FIXED_LATENCY
 
 
 def dense_result_cycles(jobs: list[Job]) -> np.ndarray:
@@ -237,7 +238,7 @@ def beats(job: Job, depth: int = DEFAULT_DEPTH) -> list[Beat]:
     return out
 
 
-def cycle_model(kind: str, depth: int = DEFAULT_DEPTH, n: int = 16, fmt: str = "int"):
+def cycle_model(kind: str, depth: int = DEFAULT_DEPTH, n: int = 16, fmt: str = "int", order=DEFAULT_ORDER):
     """The cycle-level model of ``kind`` ("tdash" or "dense") under any handshake trace
     (model/pipeline.py states the timing rules). Feed it beats made by :func:`pipeline_beat`."""
     from .pipeline import StagedPipeline
@@ -247,14 +248,14 @@ def cycle_model(kind: str, depth: int = DEFAULT_DEPTH, n: int = 16, fmt: str = "
 
     def step_window(pend):
         window = list(pend) + [0] * (depth - len(pend))
-        _, z_after, as_rows = S.schedule_step(window, depth, n)
+        _, z_after, as_rows = S.schedule_step(window, depth, n, order)
         return z_after[:len(pend)], as_rows
 
     def finish(beats) -> int:
         a = np.concatenate([bt.data[0] for bt in beats])
         b = np.concatenate([bt.data[1] for bt in beats])
         z = np.concatenate([bt.data[2] for bt in beats])
-        return rows_result(a, b, z, fmt, kind, depth)
+        return rows_result(a, b, z, fmt, kind, depth, order)
 
     return StagedPipeline(depth, step_window if kind == "tdash" else None, finish)
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import scheduler as S
-from .params import DEFAULT_DEPTH
+from .params import DEFAULT_DEPTH, DEFAULT_ORDER
 from .pe import FIXED_LATENCY, OP_TYPES, fp_sum, gather, lane_sources, nonzero
 
 
@@ -69,7 +69,7 @@ def effectual(job: TileJob) -> np.ndarray:
     return nz_b | nonzero(job.a, job.fmt)[1].any(axis=0)
 
 
-def tile_sources(job: TileJob, depth: int = DEFAULT_DEPTH) -> np.ndarray:
+def tile_sources(job: TileJob, depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> np.ndarray:
     """(ROWS, steps, n): per PE row and step, the flat index (row * n + lane) of the pair each
     lane's muxes select, -1 for idle; read literally: one window for all rows, each row
     schedules its own Z, the window advances by the smallest AS."""
@@ -78,22 +78,22 @@ def tile_sources(job: TileJob, depth: int = DEFAULT_DEPTH) -> np.ndarray:
     streams = [S.RowStream(S.pack_rows(zr), depth) for zr in z]
     picked = []
     while not streams[0].done:
-        outs = [S.schedule_step(st.window, depth, n) for st in streams]
+        outs = [S.schedule_step(st.window, depth, n, order) for st in streams]
         advance = min(as_rows for _, _, as_rows in outs)
-        picked.append([lane_sources(ms, st.head, depth, n) for st, (ms, _, _) in zip(streams, outs)])
+        picked.append([lane_sources(ms, st.head, depth, n, order) for st, (ms, _, _) in zip(streams, outs)])
         for st, (_, z_after, _) in zip(streams, outs):
             st.advance(z_after, advance)
     return np.array(picked, dtype=np.int64).reshape(-1, len(streams), n).transpose(1, 0, 2)
 
 
-def results(job: TileJob, depth: int = DEFAULT_DEPTH) -> np.ndarray:
+def results(job: TileJob, depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> np.ndarray:
     """(ROWS, COLS) results: exact integers (Python ints), or for floating point the binary32
     bits of PE (r, c)'s sum in row r's scheduled order."""
     if job.fmt == "int":
         a = job.a.astype(object).reshape(job.a.shape[0], -1)
         b = job.b.astype(object).reshape(job.b.shape[0], -1)
         return b @ a.T
-    src = tile_sources(job, depth)                       # (ROWS, steps, n)
+    src = tile_sources(job, depth, order)                       # (ROWS, steps, n)
     out = np.empty((job.b.shape[0], job.a.shape[0]), dtype=object)
     for r in range(job.b.shape[0]):
         for c in range(job.a.shape[0]):
@@ -101,9 +101,9 @@ def results(job: TileJob, depth: int = DEFAULT_DEPTH) -> np.ndarray:
     return out
 
 
-def tile_steps(job: TileJob, depth: int = DEFAULT_DEPTH) -> int:
+def tile_steps(job: TileJob, depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> int:
     """Scheduler steps of a tile job (:func:`tile_sources`)."""
-    return tile_sources(job, depth).shape[1]
+    return tile_sources(job, depth, order).shape[1]
 
 
 def tile_steps_batch(b_eff: np.ndarray, depth: int = DEFAULT_DEPTH) -> np.ndarray:
@@ -116,9 +116,9 @@ def tile_steps_batch(b_eff: np.ndarray, depth: int = DEFAULT_DEPTH) -> np.ndarra
     return steps[::rows]
 
 
-def tile_result_cycles(jobs: list[TileJob], depth: int = DEFAULT_DEPTH) -> np.ndarray:
+def tile_result_cycles(jobs: list[TileJob], depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> np.ndarray:
     """Cycle in which each job's results are presented (no bubbles, no back-pressure)."""
-    return np.cumsum([tile_steps(j, depth) for j in jobs]) + FIXED_LATENCY
+    return np.cumsum([tile_steps(j, depth, order) for j in jobs]) + FIXED_LATENCY
 
 
 def b_stream_flags(rng: np.random.Generator, tiles: int, rows: int, n_rows: int, n: int,
@@ -154,7 +154,8 @@ def geometry_speedup(rng, rows: int, sparsity: float, pattern: str, depth: int =
     return tiles * n_rows / float(tile_steps_batch(flags, depth).sum())
 
 
-def cycle_model(depth: int = DEFAULT_DEPTH, n: int = 16, fmt: str = "int", acc_w: int | None = None):
+def cycle_model(depth: int = DEFAULT_DEPTH, n: int = 16, fmt: str = "int", acc_w: int | None = None,
+                order=DEFAULT_ORDER):
     """The tile's cycle-level model under any handshake trace (model/pipeline.py states the
     rules): one window, each PE row schedules its own pending Z in it, the window advances by
     the smallest AS. Feed it beats made by :func:`tile_beats`. A result is the (ROWS, COLS)
@@ -163,14 +164,14 @@ def cycle_model(depth: int = DEFAULT_DEPTH, n: int = 16, fmt: str = "int", acc_w
 
     def step_window(pend):
         pad = [0] * (depth - len(pend))
-        outs = [S.schedule_step([p[r] for p in pend] + pad, depth, n) for r in range(len(pend[0]))]
+        outs = [S.schedule_step([p[r] for p in pend] + pad, depth, n, order) for r in range(len(pend[0]))]
         after = [tuple(z_after[k] for _, z_after, _ in outs) for k in range(len(pend))]
         return after, min(as_rows for _, _, as_rows in outs)
 
     def finish(beats):
         job = TileJob(np.concatenate([bt.data[0] for bt in beats], axis=1),
                       np.concatenate([bt.data[1] for bt in beats], axis=1), fmt)
-        res = results(job, depth)
+        res = results(job, depth, order)
         return res if acc_w is None else pack_results(res, acc_w)
 
     return StagedPipeline(depth, step_window, finish)

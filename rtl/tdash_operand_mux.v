@@ -9,7 +9,8 @@
 module tdash_operand_mux #(
     parameter integer N     = 16,
     parameter integer DEPTH = 3,
-    parameter integer DW    = 16   // value width
+    parameter integer DW    = 16,  // value width
+    parameter integer ORDER = 0    // option set of the scheduler driving ms (tdash_options.vh)
 ) (
     input  wire [DEPTH*N*DW-1:0] window,  // row k, lane l at [(k*N + l)*DW +: DW]
     input  wire [3*N-1:0]        ms,      // lane i's option at [3*i +: 3]
@@ -25,7 +26,7 @@ module tdash_operand_mux #(
             wire [8*DW-1:0] cand;
             for (k = 0; k < 8; k = k + 1) begin : opt
                 if (k < NOPT) begin : used
-                    assign cand[k*DW +: DW] = window[src_pos(i, k)*DW +: DW];
+                    assign cand[k*DW +: DW] = window[src_pos_of(ORDER, i, k)*DW +: DW];
                 end else begin : unused
                     assign cand[k*DW +: DW] = {DW{1'b0}};
                 end

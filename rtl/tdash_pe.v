@@ -55,7 +55,8 @@ module tdash_pe #(
     parameter integer OP_TYPE   = 0,                    // 0 INT, 1 BF16, 2 FP32 (tdash_mac.v)
     parameter integer DW        = (OP_TYPE == 2) ? 32 : 16,
     parameter integer ROWS_LOG2 = 16,                   // INT: longest job 2**ROWS_LOG2 rows
-    parameter integer ACC_W     = (OP_TYPE == 0) ? 2 * DW + $clog2(N) + ROWS_LOG2 : 32
+    parameter integer ACC_W     = (OP_TYPE == 0) ? 2 * DW + $clog2(N) + ROWS_LOG2 : 32,
+    parameter integer ORDER     = 0                     // scheduler option set (tdash_options.vh)
 ) (
     input  wire                          clk,
     input  wire                          rst,
@@ -154,14 +155,14 @@ module tdash_pe #(
     // ---- scheduler and operand muxes
     wire [3*N-1:0] ms;
     wire [N-1:0]   ms_valid;
-    tdash_scheduler #(.N(N), .DEPTH(DEPTH)) sched (
+    tdash_scheduler #(.N(N), .DEPTH(DEPTH), .ORDER(ORDER)) sched (
         .z(z_win), .ms(ms), .ms_valid(ms_valid), .z_after(z_after), .as_rows(as_rows)
     );
 
     wire [VW-1:0] sel_a, sel_b;
-    tdash_operand_mux #(.N(N), .DEPTH(DEPTH), .DW(DW)) mux_a (
+    tdash_operand_mux #(.N(N), .DEPTH(DEPTH), .DW(DW), .ORDER(ORDER)) mux_a (
         .window(win_a), .ms(ms), .valid(ms_valid), .operand(sel_a));
-    tdash_operand_mux #(.N(N), .DEPTH(DEPTH), .DW(DW)) mux_b (
+    tdash_operand_mux #(.N(N), .DEPTH(DEPTH), .DW(DW), .ORDER(ORDER)) mux_b (
         .window(win_b), .ms(ms), .valid(ms_valid), .operand(sel_b));
 
     // ---- operand registers, multipliers, adder tree, accumulator

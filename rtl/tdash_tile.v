@@ -37,7 +37,8 @@ module tdash_tile #(
     parameter integer OP_TYPE   = 0,                    // 0 INT, 1 BF16, 2 FP32 (tdash_mac.v)
     parameter integer DW        = (OP_TYPE == 2) ? 32 : 16,
     parameter integer ROWS_LOG2 = 16,                   // INT: longest job 2**ROWS_LOG2 rows
-    parameter integer ACC_W     = (OP_TYPE == 0) ? 2 * DW + $clog2(N) + ROWS_LOG2 : 32
+    parameter integer ACC_W     = (OP_TYPE == 0) ? 2 * DW + $clog2(N) + ROWS_LOG2 : 32,
+    parameter integer ORDER     = 0                     // scheduler option set (tdash_options.vh)
 ) (
     input  wire                          clk,
     input  wire                          rst,
@@ -155,11 +156,11 @@ module tdash_tile #(
                 assign z_win[k*N +: N]   = mine[k] ? pend : {N{1'b0}};
                 assign wb_payload[k*PW + Z_OFF + r*N +: N] = mine[k] ? z_after[k*N +: N] : pend;
             end
-            tdash_scheduler #(.N(N), .DEPTH(DEPTH)) sched (
+            tdash_scheduler #(.N(N), .DEPTH(DEPTH), .ORDER(ORDER)) sched (
                 .z(z_win), .ms(ms_all[r*3*N +: 3*N]), .ms_valid(valid_all[r*N +: N]),
                 .z_after(z_after), .as_rows(as_all[r*RW +: RW])
             );
-            tdash_operand_mux #(.N(N), .DEPTH(DEPTH), .DW(DW)) mux_b (
+            tdash_operand_mux #(.N(N), .DEPTH(DEPTH), .DW(DW), .ORDER(ORDER)) mux_b (
                 .window(win_b), .ms(ms_all[r*3*N +: 3*N]), .valid(valid_all[r*N +: N]),
                 .operand(sel_b_all[r*VW +: VW]));
         end
@@ -184,7 +185,7 @@ module tdash_tile #(
         for (r = 0; r < ROWS; r = r + 1) begin : pe_r
             for (c = 0; c < COLS; c = c + 1) begin : pe_c
                 wire [VW-1:0] sel_a;
-                tdash_operand_mux #(.N(N), .DEPTH(DEPTH), .DW(DW)) mux_a (
+                tdash_operand_mux #(.N(N), .DEPTH(DEPTH), .DW(DW), .ORDER(ORDER)) mux_a (
                     .window(a_col[c].win_a), .ms(ms_all[r*3*N +: 3*N]),
                     .valid(valid_all[r*N +: N]), .operand(sel_a));
                 tdash_mac #(.N(N), .OP_TYPE(OP_TYPE), .DW(DW), .ACC_W(ACC_W)) mac (

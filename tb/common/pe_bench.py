@@ -27,6 +27,7 @@ import numpy as np
 import cocotb
 
 from model import fp as FP
+from model import params as P
 from model import pe as PE
 from tb.common import hdl_agents as H
 from tb.common.bus import pack_values
@@ -45,10 +46,16 @@ DENSE_SWEEP_DEPTH = 3      # dense cycles do not depend on the beat size; one de
 FORMAT_OF_OP_TYPE = {code: fmt for fmt, code in PE.OP_TYPES.items()}
 
 
+ORDER_NAMES = {code: name for name, code in P.order_codes().items()}
+"""The RTL's ORDER parameter -> the model's option-set name (model/params.py OPTION_SETS)."""
+
+
 def param_id(p: dict) -> str:
-    """pytest id of a PE parameter set, e.g. N16_DEPTH3 or N16_DEPTH3_fp32."""
+    """pytest id of a PE parameter set, e.g. N16_DEPTH3, N16_DEPTH3_fp32, N16_DEPTH3_explored."""
     fmt = FORMAT_OF_OP_TYPE[p.get("OP_TYPE", 0)]
-    return f"N{p['N']}_DEPTH{p['DEPTH']}" + ("" if fmt == "int" else f"_{fmt}")
+    order = p.get("ORDER", 0)
+    return (f"N{p['N']}_DEPTH{p['DEPTH']}" + ("" if fmt == "int" else f"_{fmt}")
+            + ("" if order == 0 else f"_{ORDER_NAMES[order]}"))
 
 
 class PeConfig:
@@ -62,6 +69,7 @@ class PeConfig:
         self.fmt = FORMAT_OF_OP_TYPE[p.get("OP_TYPE", 0)]
         self.dw = p.get("DW", PE.data_width(self.fmt))
         self.acc_w = PE.acc_width(self.dw, self.n, p.get("ROWS_LOG2", PE.ROWS_LOG2), self.fmt)
+        self.order = ORDER_NAMES[p.get("ORDER", 0)]
         self.tag = param_id(p)
         self.coverage = PeCoverage(KINDS[kind], self.n, self.depth, self.fmt)
 
@@ -69,11 +77,11 @@ class PeConfig:
         return random_jobs(rng, count, self.n, self.dw, self.depth, max_rows=max_rows, fmt=self.fmt)
 
     def expected(self, job) -> int:
-        return PE.result(job, self.kind, self.depth)
+        return PE.result(job, self.kind, self.depth, self.order)
 
     def expected_cycles(self, jobs) -> np.ndarray:
         if self.kind == "tdash":
-            return PE.tdash_result_cycles(jobs, self.depth)
+            return PE.tdash_result_cycles(jobs, self.depth, self.order)
         return PE.dense_result_cycles(jobs)
 
     def show(self, value: int) -> str:
@@ -91,7 +99,7 @@ class PeHdlBench(PeConfig, H.HdlBench):
                             HandshakeCoverage(KINDS[kind], self.tag, self.depth, with_err=True))
 
     def model(self):
-        return PE.cycle_model(self.kind, self.depth, self.n, self.fmt)
+        return PE.cycle_model(self.kind, self.depth, self.n, self.fmt, self.order)
 
     def word(self, beat: PE.Beat, rows_field: int | None = None) -> int:
         """One beat as tdash_pe_harness's word: in_a, in_b, in_rows, in_last, in_mode."""
@@ -442,8 +450,11 @@ PYTHON_DRIVEN_TESTS = ["reset_after_beats"]
 PE_LANES = (4, 8, 16, 32)
 """Lane counts the PEs are built and tested at (INT, both depths); README lists them as the
 supported set. Floating point is tested at the paper's N = 16, DEPTH 3."""
-PE_PARAM_SETS = ([{"N": n, "DEPTH": d} for n in PE_LANES for d in (3, 2)]
-                 + [{"N": 16, "DEPTH": 3, "OP_TYPE": PE.OP_TYPES[f]} for f in ("bf16", "fp32")])
+DENSE_PARAM_SETS = ([{"N": n, "DEPTH": d} for n in PE_LANES for d in (3, 2)]
+                    + [{"N": 16, "DEPTH": 3, "OP_TYPE": PE.OP_TYPES[f]} for f in ("bf16", "fp32")])
+PE_PARAM_SETS = DENSE_PARAM_SETS + [{"N": 16, "DEPTH": d, "ORDER": code}
+                                    for name, code in P.order_codes().items() if code for d in (3, 2)]
+"""The TensorDash PE also runs every other option set of model/params.py (ORDER), at N = 16."""
 _TB = Path(__file__).resolve().parent
 HARNESS_SOURCES = [str(_TB / "tdash_pe_harness.v"), str(_TB / "tdash_tb_stream.v")]
 """The HDL-agent top level (with the DUT's own sources: only the KIND it builds is elaborated)."""

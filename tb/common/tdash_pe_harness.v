@@ -12,7 +12,8 @@ module tdash_pe_harness #(
     parameter integer ROWS_LOG2 = 16,
     parameter integer ACC_W     = (OP_TYPE == 0) ? 2 * DW + $clog2(N) + ROWS_LOG2 : 32,
     parameter integer BEAT_AW   = 14,
-    parameter integer CYC_AW    = 20
+    parameter integer CYC_AW    = 20,
+    parameter integer ORDER     = 0     // tdash_pe only: the scheduler's option set
 ) (
     input  wire        clk,
     input  wire        go,
@@ -51,7 +52,8 @@ module tdash_pe_harness #(
 
     generate
         if (KIND == 0) begin : td
-            tdash_pe #(.N(N), .DEPTH(DEPTH), .OP_TYPE(OP_TYPE), .DW(DW), .ROWS_LOG2(ROWS_LOG2), .ACC_W(ACC_W)) dut (
+            tdash_pe #(.N(N), .DEPTH(DEPTH), .OP_TYPE(OP_TYPE), .DW(DW), .ROWS_LOG2(ROWS_LOG2), .ACC_W(ACC_W),
+                       .ORDER(ORDER)) dut (
                 .clk(clk), .rst(rst), .in_valid(in_valid), .in_ready(in_ready),
                 .in_a(word[0 +: BW]), .in_b(word[BW +: BW]), .in_rows(word[2*BW +: RW]),
                 .in_last(word[2*BW + RW]), .in_mode(word[2*BW + RW + 1 +: 2]),

@@ -14,7 +14,8 @@ module tdash_tile_harness #(
     parameter integer ROWS_LOG2 = 16,
     parameter integer ACC_W     = (OP_TYPE == 0) ? 2 * DW + $clog2(N) + ROWS_LOG2 : 32,
     parameter integer BEAT_AW   = 14,
-    parameter integer CYC_AW    = 20
+    parameter integer CYC_AW    = 20,
+    parameter integer ORDER     = 0     // the schedulers' option set
 ) (
     input  wire        clk,
     input  wire        go,
@@ -49,7 +50,7 @@ module tdash_tile_harness #(
     );
 
     tdash_tile #(.ROWS(ROWS), .COLS(COLS), .N(N), .DEPTH(DEPTH), .OP_TYPE(OP_TYPE), .DW(DW),
-                 .ROWS_LOG2(ROWS_LOG2), .ACC_W(ACC_W)) dut (
+                 .ROWS_LOG2(ROWS_LOG2), .ACC_W(ACC_W), .ORDER(ORDER)) dut (
         .clk(clk), .rst(rst), .in_valid(in_valid), .in_ready(in_ready),
         .in_a(word[0 +: COLS*BW]), .in_b(word[COLS*BW +: ROWS*BW]), .in_rows(word[(COLS+ROWS)*BW +: RW]),
         .in_last(word[(COLS+ROWS)*BW + RW]),

@@ -28,7 +28,7 @@ def run_dense(params, testcase=None, extra_env=None, python_driven=False):
                      B.HARNESS_SOURCES + SOURCES, "tb.dense_pe.test_dense_pe", testcase, extra_env)
 
 
-@pytest.mark.parametrize("params", B.PE_PARAM_SETS, ids=B.param_id)
+@pytest.mark.parametrize("params", B.DENSE_PARAM_SETS, ids=B.param_id)
 def test_dense_pe(params):
     run_dense(params, B.REGRESSION_TESTS)
 

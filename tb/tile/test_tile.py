@@ -28,7 +28,7 @@ from model.pipeline import Beat
 from tb.common import hdl_agents as H
 from tb.common.bus import pack_values
 from tb.common.fcov import HandshakeCoverage, TileCoverage
-from tb.common.pe_bench import FORMAT_OF_OP_TYPE, reset_states
+from tb.common.pe_bench import FORMAT_OF_OP_TYPE, ORDER_NAMES, reset_states
 from tb.common.hdl_agents import harness_params
 from tb.common.runner import dut_params, run_block, seeded_rng
 from tb.common.tensors import random_job_length, sparse_values
@@ -49,8 +49,9 @@ class TileConfig:
         self.acc_w = PE.acc_width(self.dw, self.n, fmt=self.fmt)
         self.rw = self.depth.bit_length()
         self.bw = self.depth * self.n * self.dw
+        self.order = ORDER_NAMES[p.get("ORDER", 0)]
         self.tag = f"R{self.rows}xC{self.cols}" + ("" if self.depth == P.DEFAULT_DEPTH else f"_DEPTH{self.depth}") + (
-            "" if self.fmt == "int" else f"_{self.fmt}")
+            "" if self.fmt == "int" else f"_{self.fmt}") + ("" if self.order == P.DEFAULT_ORDER else f"_{self.order}")
 
     def values(self, rng, shape, sparsity):
         return sparse_values(rng, shape, sparsity, self.dw, self.fmt)
@@ -91,7 +92,7 @@ class TileBench(TileConfig, H.HdlBench):
                             HandshakeCoverage("tile", self.tag, self.depth, with_err=True))
 
     def model(self):
-        return T.cycle_model(self.depth, self.n, self.fmt, self.acc_w)
+        return T.cycle_model(self.depth, self.n, self.fmt, self.acc_w, self.order)
 
     def show(self, bus: int) -> str:
         return f"{bus:#x}"
@@ -124,14 +125,14 @@ class TileBench(TileConfig, H.HdlBench):
                                   f"{label or style} ({len(jobs)} jobs)", reset_rate, reset_in)
         if not exp.ctl.rst.any() and not bad_rate:
             for job in jobs:  # coverage: the row that set the pace of each job
-                self.coverage.sample([S.count_steps(z, self.depth) for z in T.effectual(job)])
+                self.coverage.sample([S.count_steps(z, self.depth, self.order) for z in T.effectual(job)])
         return exp
 
     def check_closed_form(self, jobs, exp, label):
         first = int(H.accepted_cycles(exp.trace)[0])
-        assert [c - first for c, _ in exp.results] == T.tile_result_cycles(jobs, self.depth).tolist(), (
+        assert [c - first for c, _ in exp.results] == T.tile_result_cycles(jobs, self.depth, self.order).tolist(), (
             f"{label}: result cycles are not model.tile's closed form")
-        assert [v for _, v in exp.results] == [T.pack_results(T.results(j, self.depth), self.acc_w) for j in jobs], (
+        assert [v for _, v in exp.results] == [T.pack_results(T.results(j, self.depth, self.order), self.acc_w) for j in jobs], (
             f"{label}: values")
 
 
@@ -179,7 +180,7 @@ async def sparsity_half(dut):
     last = exp.results[-1][0] - int(H.accepted_cycles(exp.trace)[0])
     dut._log.info("%dx%d tile, B sparsity 0.5, 4 jobs x 256 rows: RTL %d cycles, model %d, dense %d "
                   "(slowest single row alone needs %d steps per job)", b.rows, b.cols, last,
-                  int(T.tile_result_cycles(jobs, b.depth)[-1]), 4 * 256 + PE.FIXED_LATENCY, alone)
+                  int(T.tile_result_cycles(jobs, b.depth, b.order)[-1]), 4 * 256 + PE.FIXED_LATENCY, alone)
 
 
 @cocotb.test()
@@ -243,7 +244,9 @@ async def python_driven(dut):
 
 
 GEOMETRIES = [(1, 1, "int", 3), (1, 4, "int", 3), (4, 1, "int", 3), (2, 2, "int", 3), (4, 4, "int", 3),
-              (2, 2, "int", 2), (2, 2, "bf16", 3), (2, 2, "fp32", 3)]
+              (2, 2, "int", 2), (2, 2, "bf16", 3), (2, 2, "fp32", 3)] + [
+    (2, 2, "int", d, name) for name in P.order_codes() if name != P.DEFAULT_ORDER for d in (3, 2)]
+"""(ROWS, COLS, format, DEPTH[, option set]): every other option set of model/params.py at 2x2."""
 SOURCES = ["tdash_tile.v", "tdash_stage_queue.v", "tdash_window_ctrl.v", "tdash_scheduler.v",
            "tdash_prio_enc.v", "tdash_operand_mux.v", "tdash_mac.v", "tdash_nonzero.v", "tdash_as_count.v",
            "tdash_fmul.v", "tdash_fadd.v", "tdash_fadd_tree.v"]
@@ -251,13 +254,16 @@ HARNESS_SOURCES = [os.path.join(_HERE, "..", "common", "tdash_tile_harness.v"),
                    os.path.join(_HERE, "..", "common", "tdash_tb_stream.v")]
 
 
-def tile_params(rows: int, cols: int, fmt: str = "int", depth: int = P.DEFAULT_DEPTH) -> dict:
+def tile_params(rows: int, cols: int, fmt: str = "int", depth: int = P.DEFAULT_DEPTH, order: str = P.DEFAULT_ORDER) -> dict:
     p = {"ROWS": rows, "COLS": cols, "N": P.LANES, "DEPTH": depth}
+    if order != P.DEFAULT_ORDER:
+        p["ORDER"] = P.order_codes()[order]
     return p if fmt == "int" else {**p, "OP_TYPE": PE.OP_TYPES[fmt]}
 
 
 def geometry_id(g) -> str:
-    return f"{g[0]}x{g[1]}" + ("" if g[3] == P.DEFAULT_DEPTH else f"_DEPTH{g[3]}") + ("" if g[2] == "int" else f"_{g[2]}")
+    return (f"{g[0]}x{g[1]}" + ("" if g[3] == P.DEFAULT_DEPTH else f"_DEPTH{g[3]}") + ("" if g[2] == "int" else f"_{g[2]}")
+            + ("" if len(g) < 5 else f"_{g[4]}"))
 
 
 @pytest.mark.parametrize("geometry", GEOMETRIES, ids=geometry_id)
