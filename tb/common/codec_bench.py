@@ -197,6 +197,25 @@ class Resets:
         return False
 
 
+async def reset_runs(h, rng, tensors: int, bad_rate: float) -> None:
+    """The reset test of both codec benches: under idle runs, back-pressure runs, both, and
+    the drain run, random reset pulses plus pulses aimed at every state the DUT has not been
+    reset in yet (``h.obs.reset_states``), with bad input at ``bad_rate``; every port checked
+    every cycle by ``h.run``. Then a clean run: the first stream after a reset is exact too."""
+    for kind in ("both", "idle", "backpressure", "drain"):
+        resets = Resets(rng, rate=0.0 if kind == "drain" else 0.01, aim=1.0)
+        resets.seen = h.obs.reset_states
+        ts = small_tensors(rng, tensors)
+        if kind == "drain":   # a dense group first: its 60-cycle idle run falls mid-group
+            ts.insert(0, dense_group())
+        _, _, cycles = await h.run(ts, kind, rng, resets, bad_rate=0.0 if kind == "drain" else bad_rate,
+                                   label=f"resets under {kind}")
+        h.dut._log.info("resets under %-12s: %5d cycles, reset in states %s", kind, cycles,
+                        sorted(h.obs.reset_states))
+    await pulse_reset(h)
+    await h.run(small_tensors(rng, 2), label="after resets")
+
+
 async def pulse_reset(h, cycles: int = 2):
     """A reset pulse through run_trace (so the ports are checked against the model during
     and after it) with nothing to stream."""

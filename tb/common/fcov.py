@@ -265,8 +265,8 @@ class CodecFlowCoverage:
     0 .. 3*depth), ``in_ready`` (high / low), ``held`` (lengths of runs of ``out_valid`` high
     with ``out_ready`` low), ``idle_run`` (lengths of runs of ``in_valid`` low between two
     beats of a stream, 1 .. 50), ``state`` (states seen: drained mid-group, levels running,
-    ...), ``reset_in`` (the state when a reset pulse began) and, decompressor, ``bad_word``
-    (each cause of ``err``)."""
+    ...), ``reset_in`` (the state when a reset pulse began) and ``bad_word`` (each cause of
+    the decompressor's ``err``; the compressor's bad beat)."""
 
     def __init__(self, block: str, tag: str, states, occupancy: int | None = None, errors=()):
         from tb.common.codec_bench import HOLD_BINS, IDLE_BINS

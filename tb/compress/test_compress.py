@@ -143,19 +143,7 @@ async def resets(dut):
     h = Compressor(dut)
     await start(dut)
     rng = seeded_rng(dut, "resets")
-    for kind in ("both", "idle", "backpressure", "drain"):
-        r = CB.Resets(rng, rate=0.0 if kind == "drain" else 0.01, aim=1.0)
-        r.seen = h.obs.reset_states
-        tensors = CB.small_tensors(rng, max(4, TENSORS // 3))
-        if kind == "drain":   # a dense group first: its 60-cycle idle run falls mid-group
-            tensors.insert(0, CB.dense_group())
-        words, _, cycles = await h.run(tensors, kind, rng, r, bad_rate=0.0 if kind == "drain" else 0.03,
-                                       label=f"resets under {kind}")
-        dut._log.info("resets under %-12s: %4d stored rows in %5d cycles, reset in states %s",
-                      kind, len(words), cycles, sorted(h.obs.reset_states))
-    # And a clean tensor after all that: the words and the formula's cycles again.
-    await CB.pulse_reset(h)
-    await h.run(CB.small_tensors(rng, 2), label="after resets")
+    await CB.reset_runs(h, rng, max(4, TENSORS // 3), bad_rate=0.03)
 
 
 SWEEP = [round(0.1 * i, 1) for i in range(10)]

@@ -96,7 +96,7 @@ class Decompressor:
             if kind == "none" and not bad_rate:
                 want_c = C.decompressor_output_cycles(len(words)).tolist()
                 CB.check_equal([c - accepted[0] for c, _ in results], want_c, "beat's cycle", label)
-        return results, cycles
+        return results, accepted, cycles
 
 
 def mix_bad_words(rng, good: list[int], n: int, depth: int, rate: float):
@@ -156,7 +156,7 @@ async def directed(dut):
     h = Decompressor(dut)
     await start(dut)
     for name, x in CB.directed_tensors(h.n, C.GROUP_ROWS).items():
-        results, _ = await h.run([x], label=name)
+        results, _, _ = await h.run([x], label=name)
         dut._log.info("%-15s %4d beats, bit-exact, every port in every cycle equals the model", name, len(results))
 
 
@@ -165,7 +165,7 @@ async def random_tensors(dut):
     h = Decompressor(dut)
     await start(dut)
     rng = seeded_rng(dut, "random_tensors")
-    results, cycles = await h.run(CB.random_tensors(rng, TENSORS), label="random tensors")
+    results, _, cycles = await h.run(CB.random_tensors(rng, TENSORS), label="random tensors")
     dut._log.info("%d random tensors, %d beats in %d cycles: restored bit for bit, ports equal the model",
                   TENSORS, len(results), cycles)
 
@@ -176,7 +176,8 @@ async def stalls(dut):
     await start(dut)
     rng = seeded_rng(dut, "stalls")
     for kind in CB.Pattern.KINDS[1:]:
-        results, cycles = await h.run(CB.small_tensors(rng, max(4, TENSORS // 3)), kind, rng, label=f"stalls {kind}")
+        results, _, cycles = await h.run(CB.small_tensors(rng, max(4, TENSORS // 3)), kind, rng,
+                                         label=f"stalls {kind}")
         dut._log.info("%-12s %4d beats in %5d cycles: every port in every cycle equals the model", kind,
                       len(results), cycles)
 
@@ -189,8 +190,8 @@ async def bad_words(dut):
     for kind in ("none", "both"):
         for i in range(3):
             await CB.pulse_reset(h)   # err is sticky: each run starts clean
-            results, cycles = await h.run(CB.small_tensors(rng, max(2, TENSORS // 10)), kind, rng, bad_rate=0.15,
-                                          label=f"bad words {kind} {i}")
+            await h.run(CB.small_tensors(rng, max(2, TENSORS // 10)), kind, rng, bad_rate=0.15,
+                        label=f"bad words {kind} {i}")
         dut._log.info("bad words under %-4s: dropped, err holds their causes, the good beats are exact", kind)
     # Garbage: random words; the model says which are bad and what the good ones give.
     words = [int.from_bytes(rng.bytes(40), "little") & ((1 << C.word_bits(h.n, CB.DW)) - 1) for _ in range(200)]
@@ -203,18 +204,7 @@ async def resets(dut):
     h = Decompressor(dut)
     await start(dut)
     rng = seeded_rng(dut, "resets")
-    for kind in ("both", "idle", "backpressure", "drain"):
-        r = CB.Resets(rng, rate=0.0 if kind == "drain" else 0.01, aim=1.0)
-        r.seen = h.obs.reset_states
-        tensors = CB.small_tensors(rng, max(4, TENSORS // 3))
-        if kind == "drain":   # a dense group first: its 60-cycle idle run falls mid-group
-            tensors.insert(0, CB.dense_group())
-        cs = [C.compress(x, CB.DW, h.n, h.depth) for x in tensors]
-        words, _ = mix_bad_words(rng, [w for c in cs for w in c.words()], h.n, h.depth, 0.05)
-        _, _, cycles = await CB.run_trace(h, words, CB.Pattern(rng, kind), r, label=f"resets under {kind}")
-        dut._log.info("resets under %-12s: %5d cycles, reset in states %s", kind, cycles, sorted(h.obs.reset_states))
-    await CB.pulse_reset(h)
-    await h.run(CB.small_tensors(rng, 2), label="after resets")
+    await CB.reset_runs(h, rng, max(4, TENSORS // 3), bad_rate=0.05)
 
 
 PARAM_SETS = [{"N": P.LANES, "DEPTH": d} for d in P.DEPTHS]
