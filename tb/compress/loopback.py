@@ -89,7 +89,7 @@ async def identity(dut):
     h = Loopback(dut)
     await start(dut)
     rng = seeded_rng(dut, "identity")
-    tensors = list(CB.directed_tensors(dut_params()["N"], C.GROUP_ROWS).values()) + CB.random_tensors(rng, TENSORS // 2)
+    tensors = list(CB.directed_tensors(dut_params()["N"], C.GROUP_ROWS).values()) + CB.random_tensors(rng, TENSORS // 4)
     await h.round_trip(tensors, label="directed and random tensors")
     for kind in CB.Pattern.KINDS[1:]:
         await h.round_trip(CB.small_tensors(rng, max(3, TENSORS // 8)), kind, rng, label=f"stalls {kind}")
