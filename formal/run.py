@@ -133,17 +133,52 @@ def properties(wrapper: str) -> list[str]:
     return re.findall(r"^\s*(\w+)\s*:\s*assert\b", text, re.M)
 
 
-def run_one(proof: Proof, p: dict, env: dict, timeout: float) -> dict:
-    job = f"{proof.name}_{proof.tag(p)}"
+def render(proof: Proof, p: dict) -> str:
     text = (FORMAL / f"{proof.template}.sby").read_text().replace("@ROOT@", str(ROOT))
     text = text.replace("@ENGINE@", proof.engine)
     for k, v in p.items():
         text = text.replace(f"@{k}@", str(v))
     if "@" in re.sub(r"^#.*$", "", text, flags=re.M):
         raise RuntimeError(f"{proof.template}.sby: a placeholder is left for {p}")
+    return text
+
+
+def how(proof: Proof, text: str) -> tuple[str, str]:
+    depth = re.search(r"^depth\s+(\d+)", text, re.M)
+    d = depth.group(1) if depth else "?"
+    engine = re.search(r"^\[engines\]\s*\n(.+)$", text, re.M).group(1).strip()
+    return engine, {"all inputs": "bmc depth 1 = every input (combinational)",
+                    "k-induction": f"k-induction, depth {d}",
+                    "bounded": f"bmc, {d} cycles from reset"}[proof.kind]
+
+
+def previous(proof: Proof, p: dict) -> dict | None:
+    """The result of an earlier run of this job, if it ran the same .sby on the same sources
+    (sby's copy of every [files] entry in the workdir equals today's file): --resume skips it."""
+    job = f"{proof.name}_{proof.tag(p)}"
+    d, text = WORK / job, render(proof, p)
+    status = d / "status"
+    if not status.exists() or not (WORK / f"{job}.sby").exists() or (WORK / f"{job}.sby").read_text() != text:
+        return None
+    files = re.search(r"^\[files\]\s*\n(.*?)(?:^\[|\Z)", text, re.M | re.S).group(1).split()
+    for f in files:
+        src, copy = Path(f), d / "src" / Path(f).name
+        if not copy.exists() or not src.exists() or copy.read_bytes() != src.read_bytes():
+            return None
+    log = (d / "logfile.txt").read_text() if (d / "logfile.txt").exists() else ""
+    secs = re.findall(r"Elapsed clock time \[H:MM:SS \(secs\)\]: \S+ \((\d+)\)", log)
+    engine, desc = how(proof, text)
+    return {"proof": proof.name, "params": p, "engine": engine, "status": status.read_text().split()[0],
+            "seconds": float(secs[-1]) if secs else 0.0, "how": desc,
+            "failed": sorted(set(re.findall(r"failed assertion \S+?\.(\w+) at", log))),
+            "workdir": str(d.relative_to(ROOT)), "resumed": True}
+
+
+def run_one(proof: Proof, p: dict, env: dict, timeout: float) -> dict:
+    job = f"{proof.name}_{proof.tag(p)}"
+    text = render(proof, p)
     sby = WORK / f"{job}.sby"
     sby.write_text(text)
-    depth = re.search(r"^depth\s+(\d+)", text, re.M)
     t0 = time.monotonic()
     # Its own process group, so that a timeout also ends the solver sby started.
     proc = subprocess.Popen(["yowasp-sby", "-f", "-d", str(WORK / job), str(sby)], cwd=WORK, env=env,
@@ -162,11 +197,10 @@ def run_one(proof: Proof, p: dict, env: dict, timeout: float) -> dict:
         m = re.search(r"DONE \((\w+), rc=", log)
         status = m.group(1) if m else "ERROR"
     failed = sorted(set(re.findall(r"failed assertion \S+?\.(\w+) at", log)))
-    how = {"all inputs": "bmc depth 1 = every input (combinational)",
-           "k-induction": f"k-induction, depth {depth.group(1) if depth else '?'}",
-           "bounded": f"bmc, {depth.group(1) if depth else '?'} cycles from reset"}[proof.kind]
-    engine = re.search(r"^\[engines\]\s*\n(.+)$", text, re.M).group(1).strip()
-    return {"proof": proof.name, "params": p, "engine": engine, "status": status, "seconds": dt, "how": how,
+    engine, desc = how(proof, text)
+    if status == "TIMEOUT":
+        (WORK / job / "status").write_text(f"TIMEOUT {timeout:.0f}\n")
+    return {"proof": proof.name, "params": p, "engine": engine, "status": status, "seconds": dt, "how": desc,
             "failed": failed, "workdir": str((WORK / job).relative_to(ROOT))}
 
 
@@ -190,6 +224,10 @@ def report(results: list[dict], all_proofs: list[Proof], wall: float) -> str:
                   "|" + "---|" * (len(keys) + 4)]
         for r in rs:
             res = r["status"] + (f" ({', '.join(r['failed'])})" if r["failed"] else "")
+            if r["status"] == "TIMEOUT":
+                res = f"not finished in {r['seconds']:.0f} s"
+            if r["status"] == "NOT RUN":
+                res, r = "not run (no result for today's sources)", dict(r, seconds=0.0)
             lines.append("| " + " | ".join(str(r["params"][k]) for k in keys) +
                          f" | {r['engine']} | {r['how']} | {res} | {r['seconds']:.1f} s |")
         lines.append("")
@@ -204,6 +242,10 @@ def main(argv=None) -> int:
     ap.add_argument("--params", metavar="K=V,...", help="run only parameter sets with these values (e.g. N=16,DEPTH=3)")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds per run (default 3600); a timeout fails")
     ap.add_argument("--list", action="store_true", help="list the runs and exit")
+    ap.add_argument("--report-only", action="store_true",
+                    help="write the report from earlier results (same .sby and sources) without running anything")
+    ap.add_argument("--resume", action="store_true",
+                    help="skip runs whose earlier result (sim_build/formal/) was for the same .sby and sources")
     args = ap.parse_args(argv)
     want = {}
     if args.params:
@@ -225,7 +267,15 @@ def main(argv=None) -> int:
     results, t0 = [], time.monotonic()
     for i, (pr, p) in enumerate(runs, 1):
         print(f"[{i:2d}/{len(runs)}] {pr.name} {pr.tag(p)} ...", end=" ", flush=True)
-        r = run_one(pr, p, env, args.timeout)
+        r = previous(pr, p) if args.resume or args.report_only else None
+        if r is None and args.report_only:
+            engine, desc = how(pr, render(pr, p))
+            r = {"proof": pr.name, "params": p, "engine": engine, "status": "NOT RUN", "seconds": 0.0, "how": desc,
+                 "failed": [], "workdir": ""}
+        elif r is None:
+            r = run_one(pr, p, env, args.timeout)
+        else:
+            print("(done before, same sources)", end=" ")
         results.append(r)
         print(f"{r['status']} {r['seconds']:.1f} s" + (f" failed: {', '.join(r['failed'])}; see {r['workdir']}"
                                                        if r["status"] != "PASS" else ""), flush=True)
@@ -237,6 +287,9 @@ def main(argv=None) -> int:
         out = REPORT
     out.write_text(report(results, all_proofs, wall))
     bad = [r for r in results if r["status"] != "PASS"]
+    if args.report_only:
+        print(f"formal: report from earlier results: {len(results) - len(bad)} of {len(results)} passed; {out.relative_to(ROOT)}")
+        return 0
     print(f"formal: {len(results) - len(bad)} of {len(results)} passed in {wall:.0f} s; report {out.relative_to(ROOT)}")
     return 1 if bad else 0
 

@@ -40,6 +40,7 @@ from pathlib import Path
 from tb.common.runner import ROOT, RTL, SIM_BUILD, prepare_toolchain
 from tb.mutation import benches as BN
 from tb.mutation import sites as S
+from tb.mutation import store as ST
 from tb.mutation.equivalent import EQUIVALENT
 
 WORK = SIM_BUILD / "mutation"
@@ -144,8 +145,10 @@ def simulate(bench: BN.Bench, build_dir: Path, mut: int, seed: int, timeout: flo
 # --- the campaign --------------------------------------------------------------------------
 
 class Campaign:
-    def __init__(self, all_sites, mutants, jobs: int, seed: int, timeout_factor: float = 5.0):
+    def __init__(self, all_sites, mutants, jobs: int, seed: int, timeout_factor: float = 5.0,
+                 results_dir: Path | None = None):
         self.all_sites, self.mutants, self.jobs, self.seed = all_sites, mutants, jobs, seed
+        self.results_dir = results_dir      # result files (tb/mutation/store.py): resume, shards
         self.timeout_factor = timeout_factor
         self.results: dict[int, dict] = {}
         self.lock = threading.Lock()
@@ -259,9 +262,21 @@ class Campaign:
         # Runtime mutants first (cheap), then static ones (a build each).
         order = sorted(self.mutants, key=lambda m: (m.static, m.id))
 
+        keys = {f: ST.judge_key(f) for f in {m.file for m in self.mutants}} if self.results_dir else {}
+        first = {f: fs.mutants[0].id for f, fs in self.all_sites.items() if fs.mutants}
+
         def one(m):
+            if self.results_dir:
+                r = ST.load(self.results_dir, m.file, keys[m.file], m.id - first[m.file], m.key)
+                if r is not None:
+                    with self.lock:
+                        self.results[m.id] = dict(r, id=m.id, resumed=True)
+                        self.done += 1
+                    return r
             try:
                 r = self.run_mutant(m)
+                if self.results_dir:
+                    ST.save(self.results_dir, m.file, keys[m.file], m.id - first[m.file], dict(r, seed=self.seed))
             except Exception as e:  # noqa: BLE001 - report, do not lose the campaign
                 r = {"id": m.id, "key": m.key, "file": m.file, "line": m.line, "kind": m.kind, "static": m.static,
                      "describe": m.describe(), "status": "error", "detail": str(e)[:300], "runs": [],
@@ -340,6 +355,59 @@ def rate(c: Counter) -> str:
     return f"{100.0 * c['killed'] / n:.1f}%" if n else "-"
 
 
+SHARD_SEED = 7   # the stimulus seed of sharded / merged campaigns unless --seed is given
+
+
+def write_baseline(results: dict[int, dict], seed: int, files: list[str]) -> None:
+    """baseline.json: each mutant's status, and the judge key (tb/mutation/store.py) of every file
+    it was measured for, which make mutate-status compares with today's."""
+    BASELINE.write_text(json.dumps({"seed": seed, "files": {f: ST.judge_key(f) for f in files},
+                                    "status": {r["key"]: r["status"] for r in
+                                               sorted(results.values(), key=lambda r: r["id"])}}, indent=0) + "\n")
+    print(f"baseline for the make test guard: {BASELINE.relative_to(ROOT)} (commit it)")
+
+
+def merge(all_sites, mutants, files: list[str], results_dir: Path) -> int:
+    """The report (and, when complete, the baseline) from the result files of today's mutants."""
+    keys = {f: ST.judge_key(f) for f in files}
+    first = {f: fs.mutants[0].id for f, fs in all_sites.items() if fs.mutants}
+    results, missing = {}, []
+    for m in mutants:
+        r = ST.load(results_dir, m.file, keys[m.file], m.id - first[m.file], m.key)
+        if r is None:
+            missing.append(m)
+        else:
+            results[m.id] = dict(r, id=m.id)
+    seeds = sorted({r.get("seed") for r in results.values()} - {None})
+    print(f"merge: {len(results)} of {len(mutants)} mutants have results for today's RTL and benches "
+          f"(seeds {seeds}); {len(missing)} missing")
+    if not results:
+        return 1
+    REPORT.mkdir(parents=True, exist_ok=True)
+    text = report(results, 0.0, seeds[0] if len(seeds) == 1 else -1, files)
+    if missing:
+        text += f"\n{len(missing)} mutants have no result yet (run the missing shards: make mutate SHARD=i/N):\n\n"
+        text += "".join(f"- {m.describe()}\n" for m in missing[:50]) + ("- ...\n" if len(missing) > 50 else "")
+    (REPORT / "summary.md").write_text(text)
+    (REPORT / "results.json").write_text(json.dumps(sorted(results.values(), key=lambda r: r["id"]), indent=1))
+    if not missing and len(files) == len(rtl_files()) and len(seeds) == 1:
+        write_baseline(results, seeds[0], files)
+    print(text.split("## Survivors")[0])
+    print(f"report: {REPORT / 'summary.md'}")
+    return 0 if not missing else 1
+
+
+def status() -> int:
+    """make mutate-status: which rtl/ files' baseline is stale (not measured for today's text)."""
+    base = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
+    stale = ST.stale_files(base, rtl_files())
+    for f in rtl_files():
+        print(f"{'STALE' if f in stale else 'fresh'}  {f}" + (f"  ({stale[f]})" if f in stale else ""))
+    print(f"mutation baseline: {len(stale)} of {len(rtl_files())} rtl/ files stale"
+          + ("; re-run their campaign (make mutate FILES=..., or shards + make mutate-merge)" if stale else ""))
+    return 1 if stale else 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tb.mutation", description=__doc__.split("\n\n")[0])
     ap.add_argument("--files", nargs="+", metavar="F", help="rtl/ files to mutate (default: all)")
@@ -351,7 +419,19 @@ def main(argv=None) -> int:
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
     ap.add_argument("--recheck", action="store_true",
                     help="re-run the last full campaign's survivors (after adding tests) and merge into its report")
+    ap.add_argument("--shard", metavar="I/N", help="run only shard I of N (deterministic); results go to the result "
+                    "files (resumable), combine them with --merge")
+    ap.add_argument("--results", type=Path, default=ST.RESULTS, help=f"result files directory (default {ST.RESULTS})")
+    ap.add_argument("--merge", action="store_true", help="combine the result files of today's mutants into the report; "
+                    "with every mutant present, also the baseline (make mutate-merge)")
+    ap.add_argument("--status", action="store_true", help="list the rtl/ files whose baseline is stale; exit 1 if any")
     args = ap.parse_args(argv)
+    if args.status:
+        return status()
+    try:
+        shard = ST.parse_shard(args.shard) if args.shard else None
+    except ValueError as e:
+        ap.error(str(e))
     try:
         files = args.files or rtl_files()
         unknown = [f for f in files if f not in rtl_files()]
@@ -363,8 +443,13 @@ def main(argv=None) -> int:
             raise UsageError("--sample must be >= 1")
     except UsageError as e:
         ap.error(str(e))
-    seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
+    # Shards of one campaign must share the stimulus seed: without --seed they use SHARD_SEED.
+    seed = args.seed if args.seed is not None else (SHARD_SEED if shard or args.merge else secrets.randbelow(2**31))
     all_sites, mutants = discover(files)
+    if args.merge:
+        return merge(all_sites, mutants, files, args.results)
+    if shard:
+        mutants = [m for m in mutants if ST.in_shard(m.key, shard)]
     if args.ids:
         mutants = [m for m in mutants if m.id in set(args.ids)]
     if args.recheck:
@@ -400,8 +485,13 @@ def main(argv=None) -> int:
           f"(replay: python -m tb.mutation --seed {pick_seed}{' --sample %d' % args.sample if args.sample else ''})",
           flush=True)
     t0 = time.monotonic()
-    results = Campaign(all_sites, mutants, args.jobs, seed).run()
+    store = None if args.sample else args.results
+    results = Campaign(all_sites, mutants, args.jobs, seed, results_dir=store).run()
     wall = time.monotonic() - t0
+    if shard:
+        print(f"shard {args.shard}: {len(results)} mutants ({sum(1 for r in results.values() if r.get('resumed'))} "
+              f"already done for today's RTL), {wall:.0f} s; results in {args.results} (make mutate-merge)")
+        return 0
     bad = [r for r in results.values() if r["status"] in ("survived", "error")]
     if args.sample:
         for r in bad:
@@ -430,10 +520,7 @@ def main(argv=None) -> int:
     (REPORT / "summary.md").write_text(text)
     (REPORT / "results.json").write_text(json.dumps(sorted(results.values(), key=lambda r: r["id"]), indent=1))
     if full:
-        BASELINE.write_text(json.dumps({"seed": seed, "status": {r["key"]: r["status"] for r in
-                                                                  sorted(results.values(), key=lambda r: r["id"])}},
-                                       indent=0) + "\n")
-        print(f"baseline for the make test guard: {BASELINE.relative_to(ROOT)} (commit it)")
+        write_baseline(results, seed, files)
     print(text.split("## Survivors")[0])
     print(f"report: {REPORT / 'summary.md'}")
     return 0

@@ -1,0 +1,135 @@
+"""Campaign results on disk, keyed by content: shards, resumption, merge and freshness.
+
+* The *judge key* of an rtl/ file is a SHA-256 over the file's text and the text of everything
+  that decides whether its mutants are killed: the bench folders of every block that compiles it
+  (tb/<block>/), every project module they import, transitively (tb/common/..., model/...), and
+  the mutation tool's bench table, site finder and runner. The other rtl/ files are not in it (a
+  change there does not change this file's mutants). HDL files a bench reads by path (harnesses
+  in tb/common/) are not followed: a limitation (see the report).
+* One result file per mutant: <results>/<file>/<judge key[:16]>/<n>.json, n = the mutant's
+  index within its file (stable for the same file text, unlike the global id). A run skips a
+  mutant whose file exists for today's key: a campaign is resumable, and shards that write into
+  one directory (a shared file system) need no coordination.
+* A shard i/N is the mutants whose SHA-1 of the key is i-1 mod N: deterministic, and balanced
+  across files and operator classes without knowing their cost.
+* baseline.json records the judge key each file's results were measured for; `status` lists
+  the files whose key changed since (stale).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from tb.common.runner import ROOT, RTL, SIM_BUILD
+
+RESULTS = SIM_BUILD / "mutation" / "results"
+TOOL_FILES = ("tb/mutation/benches.py", "tb/mutation/sites.py", "tb/mutation/run_one.py")
+
+
+def _files_under(d: Path) -> list[Path]:
+    return sorted(p for p in d.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                  and p.suffix in (".py", ".v", ".sv", ".vh", ".vlt", ".json"))
+
+
+@lru_cache(maxsize=None)
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _imports(path: Path) -> set[Path]:
+    """The project's Python modules (tb.*, model.*) that a file imports."""
+    out = set()
+    try:
+        tree = ast.parse(path.read_text())
+    except (SyntaxError, UnicodeDecodeError):
+        return out
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        for n in names:
+            if n.split(".")[0] in ("tb", "model"):
+                for cand in (ROOT / (n.replace(".", "/") + ".py"), ROOT / n.replace(".", "/") / "__init__.py"):
+                    if cand.is_file():
+                        out.add(cand)
+    return out
+
+
+def judges(rtl_file: str) -> list[Path]:
+    """The files whose text decides whether rtl_file's mutants are killed (besides itself): the
+    bench folders of the blocks that compile it (tb/<block>/: tests, HDL harnesses), and every
+    project module they import, transitively (tb/common/..., model/...)."""
+    from tb.mutation import benches as BN
+    blocks = sorted({b.block for b in BN.for_file(rtl_file)})
+    todo = [p for b in blocks for p in _files_under(ROOT / "tb" / b)] + [ROOT / f for f in TOOL_FILES]
+    seen: set[Path] = set()
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        if p.suffix == ".py":
+            todo += sorted(_imports(p) - seen)
+    return sorted(seen)
+
+
+def judge_key(rtl_file: str) -> str:
+    h = hashlib.sha256()
+    for p in [RTL / rtl_file] + judges(rtl_file):
+        h.update(str(p.relative_to(ROOT)).encode() + b"\0" + _digest(p).encode() + b"\0")
+    return h.hexdigest()
+
+
+def in_shard(key: str, shard: tuple[int, int] | None) -> bool:
+    if shard is None:
+        return True
+    i, n = shard
+    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % n == i - 1
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    try:
+        i, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise ValueError(f"SHARD must be i/N with integers, got {text!r}") from None
+    if not (n >= 1 and 1 <= i <= n):
+        raise ValueError(f"SHARD i/N needs 1 <= i <= N, got {text!r}")
+    return i, n
+
+
+def result_path(results: Path, file: str, key: str, index: int) -> Path:
+    return results / file / key[:16] / f"{index}.json"
+
+
+def load(results: Path, file: str, key: str, index: int, mutant_key: str) -> dict | None:
+    p = result_path(results, file, key, index)
+    if not p.exists():
+        return None
+    r = json.loads(p.read_text())
+    return r if r.get("key") == mutant_key else None
+
+
+def save(results: Path, file: str, key: str, index: int, result: dict) -> None:
+    p = result_path(results, file, key, index)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_suffix(".tmp")
+    tmp.write_text(json.dumps(result))
+    tmp.replace(p)   # atomic: a killed shard never leaves half a file
+
+
+def stale_files(baseline: dict, files: list[str]) -> dict[str, str]:
+    """File -> why it is stale (no recorded key, or the recorded key differs from today's)."""
+    recorded = baseline.get("files", {})
+    out = {}
+    for f in files:
+        if f not in recorded:
+            out[f] = "never measured with a recorded key"
+        elif recorded[f] != judge_key(f):
+            out[f] = "changed since (file or its benches)"
+    return out
