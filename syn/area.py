@@ -1,25 +1,27 @@
-"""Synthesis area of the TensorDash PE against the dense PE (issue 10; paper §4.3, Table 3):
-``python -m syn.area`` (``make area``).
+"""Synthesis area of TensorDash against the dense baseline in real standard cells (issues 10,
+21; paper §4.3, Table 3): ``python -m syn.area`` (``make area``).
 
-Each (PE, operand type) is synthesised by Debian's Yosys (0.23) with ``synth -top <pe>`` --
-hierarchy kept, so every module is optimised once and counted per instance -- and measured
-with ``stat -tech cmos -json``: generic gate cells and Yosys' CMOS transistor estimate. The
-per-module numbers are rolled up through the hierarchy and grouped:
+Flow: Debian's Yosys 0.23, ``synth`` with the hierarchy kept, then ``dfflibmap`` and ``abc``
+onto the OSU 0.18 um library (syn/liberty.py; ABC buffers fanout to 8 and sizes gates), areas
+in um^2 from the library's cell areas. Every distinct module is synthesised once:
 
-* staging queue: tdash_stage_queue (the 3*DEPTH-row buffer both PEs have);
-* scheduler + muxes: the scheduler and its priority encoders / AS counter, the A and B operand
-  muxes, the zero detectors, the window control and the PE's own glue logic (the Z mode
-  selection and packing);
-* MAC: multipliers, adder tree, accumulator, operand and result registers (tdash_mac with
-  tdash_fmul, tdash_fadd_tree, tdash_fadd).
+* ``tdash_mac`` alone, per format (the same MAC in every PE of both designs);
+* ``tdash_pe``, ``tdash_tile``, ``dense_pe`` and syn/dense_tile.v with the MAC and the staging
+  queue read as black boxes (``read_verilog -lib``): the schedulers, operand muxes, zero
+  detectors, window control, glue;
+* ``tdash_stage_queue`` alone, once per way a design instantiates it: the parameters the
+  design passes (read from Yosys' ``dump`` of the instance), WB_W = 0 where it ties wb_en to
+  0 and WIN = 1 for the dense designs, which read only the window's front row -- what
+  flattening the queue into them would remove. Inside, the queue's payload is bit-sliced
+  (tdash_stage_slice), so even the tile's 4,160-bit rows map in seconds.
 
-Flip-flops are legalised to plain $_DFF_P_ (16 transistors in Yosys' table) plus muxes for
-enable and reset before ``stat``, so registers are in the transistor estimate too.
-
-The overhead ratio is TensorDash PE / dense PE, for the whole PE and for the PE without its
-staging queue (the paper's baseline PE reads its operands from the scratchpads directly, so
-its 1.09x (FP32) and 1.13x (bfloat16) compare best with the second).
-Results are cached per RTL content in sim_build/area/.
+The design runs' top-level instances, read from Yosys (``stat`` cell counts per module and
+``select -list`` instance names), are rolled up into the rows of Table 3: compute cores (the
+MACs), schedulers + B-side muxes (schedulers with their encoders and AS counters, B operand
+muxes, B zero detectors, window control, glue), A-side muxes (A operand muxes and the A
+Inf/NaN detectors), and, apart, as the paper leaves the scratchpads out, the staging buffers.
+Results are cached per RTL content and script in sim_build/area/; mapped netlists stay there
+for syn/timing.py.
 """
 
 from __future__ import annotations
@@ -27,96 +29,102 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from syn import liberty as L
+from syn import timing as T
 
 ROOT = Path(__file__).resolve().parents[1]
 RTL = ROOT / "rtl"
+SYN = ROOT / "syn"
 CACHE = ROOT / "sim_build" / "area"
 OP_TYPES = {"int16": 0, "bf16": 1, "fp32": 2}
-PAPER = {"fp32": 1.09, "bf16": 1.13}
-TOPS = ("tdash_pe", "dense_pe")
-GROUPS = {
-    "tdash_stage_queue": "queue",
-    "tdash_scheduler": "front", "tdash_scheduler_iter": "front", "tdash_prio_enc": "front",
-    "tdash_as_count": "front", "tdash_operand_mux": "front", "tdash_nonzero": "front",
-    "tdash_window_ctrl": "front", "tdash_pe": "front",
-    "tdash_mac": "mac", "tdash_fmul": "mac", "tdash_fadd": "mac", "tdash_fadd_tree": "mac",
-    "dense_pe": "front",   # the dense PE's own glue: only wiring, no scheduler
-}
-GROUP_NAMES = {"queue": "staging queue", "front": "scheduler + muxes", "mac": "MAC (multipliers, adders)"}
+PAPER = {"fp32": 1.09, "bf16": 1.13}      # Table 3 / §4.4: compute area, TensorDash / baseline
+N, ROWS, COLS = 16, 4, 4
+ROWS_LOG2 = 16
+GROUPS = ("compute", "sched_b", "a_side", "staging")
+GROUP_NAMES = {"compute": "Compute cores (16 MACs)", "sched_b": "Schedulers + B-side muxes",
+               "a_side": "A-side muxes", "staging": "Staging buffers"}
+# Instances of the A side (tdash_pe: zd_a, mux_a; tdash_tile: in_row[k].acol[c].zd, pe_r[r].pe_c[c].mux_a).
+A_SIDE = re.compile(r"(zd_a|\.acol\[|mux_a)")
+SPLIT = ("tdash_nonzero", "tdash_operand_mux")        # modules used on both sides
+FRONT_SOURCES = ("tdash_scheduler.v", "tdash_prio_enc.v", "tdash_as_count.v", "tdash_operand_mux.v",
+                 "tdash_nonzero.v", "tdash_window_ctrl.v")
+MAC_SOURCES = ("tdash_mac.v", "tdash_fmul.v", "tdash_fadd.v", "tdash_fadd_tree.v")
 
 
 class UsageError(Exception):
     pass
 
 
-def base_name(module: str) -> str:
-    """Yosys module name (\\name, $paramod\\name\\P=..., $paramod$hash\\name) -> rtl module name."""
-    for part in module.split("\\"):
-        if part in GROUPS:
-            return part
-    raise ValueError(f"unknown module in the synthesis result: {module}")
+def widths(fmt: str) -> tuple[int, int]:
+    dw = 32 if fmt == "fp32" else 16
+    return dw, (2 * dw + (N - 1).bit_length() + ROWS_LOG2 if fmt == "int16" else 32)   # as tdash_pe.v
 
 
-def rtl_digest() -> str:
-    h = hashlib.sha256()
-    for f in sorted(RTL.glob("*.v*")):
-        h.update(f.name.encode() + f.read_bytes())
-    return h.hexdigest()[:16]
+@dataclass(frozen=True)
+class Run:
+    """One Yosys run: ``top`` with ``params``; ``module`` is the name its top gets (the name
+    black-box instances of it carry in the other runs)."""
+    tag: str
+    top: str
+    module: str
+    sources: tuple
+    blackboxes: tuple = ()
+    params: tuple = ()
+    split: tuple = field(default=SPLIT)
 
 
-MAC_SOURCES = ("tdash_mac.v", "tdash_fmul.v", "tdash_fadd.v", "tdash_fadd_tree.v")
+def runs_for(fmt: str, depth: int) -> dict[str, Run]:
+    dw, acc_w = widths(fmt)
+    op = ("OP_TYPE", OP_TYPES[fmt])
+    front = tuple(RTL / f for f in FRONT_SOURCES)
+    bb = (RTL / "tdash_mac.v", RTL / "tdash_stage_queue.v")
+    return {
+        "mac": Run(f"mac_{fmt}", "tdash_mac", "tdash_mac", tuple(RTL / f for f in MAC_SOURCES),
+                   params=(("N", N), op, ("DW", dw), ("ACC_W", acc_w))),
+        "pe": Run(f"pe_{fmt}_d{depth}", "tdash_pe", "top_tdash_pe", (RTL / "tdash_pe.v",) + front, bb,
+                  params=(("N", N), ("DEPTH", depth), op)),
+        "dense_pe": Run(f"dense_pe_{fmt}_d{depth}", "dense_pe", "top_dense_pe", (RTL / "dense_pe.v",), bb,
+                        params=(("N", N), ("DEPTH", depth), op)),
+        "tile": Run(f"tile_{fmt}_d{depth}", "tdash_tile", "top_tdash_tile", (RTL / "tdash_tile.v",) + front, bb,
+                    params=(("ROWS", ROWS), ("COLS", COLS), ("N", N), ("DEPTH", depth), op)),
+        "dense_tile": Run(f"dense_tile_{fmt}_d{depth}", "dense_tile", "top_dense_tile", (SYN / "dense_tile.v",), bb,
+                          params=(("ROWS", ROWS), ("COLS", COLS), ("N", N), ("DEPTH", depth), op)),
+    }
 
 
-def synthesise(top: str, fmt: str, depth: int, yosys: str) -> dict:
-    """Run Yosys for one top; returns the stat JSON (cached per RTL content and script).
-
-    The PEs are read with tdash_mac as a black box (``read_verilog -lib``): both PEs have the
-    very same MAC, and synthesising it once, alone (top ``tdash_mac``), gives both the same
-    numbers -- inside each PE, ABC's result for the identical module varied by 7%.
-    """
-    CACHE.mkdir(parents=True, exist_ok=True)
-    tag = f"{top}_{fmt}" + ("" if top == "tdash_mac" else f"_DEPTH{depth}")
-    cached = CACHE / f"{tag}.json"
-    if top == "tdash_mac":
-        dw = 32 if fmt == "fp32" else 16
-        acc_w = 32 if fmt != "int16" else 2 * dw + 4 + 16
-        read = f"read_verilog -I{RTL} " + " ".join(str(RTL / f) for f in MAC_SOURCES) + "\n"
-        params = f"-chparam N 16 -chparam OP_TYPE {OP_TYPES[fmt]} -chparam DW {dw} -chparam ACC_W {acc_w}"
-    else:
-        pe_sources = [p for p in sorted(RTL.glob("*.v")) if p.name not in MAC_SOURCES]
-        read = (f"read_verilog -I{RTL} " + " ".join(str(p) for p in pe_sources) + "\n"
-                f"read_verilog -lib {RTL / 'tdash_mac.v'}\n")
-        params = f"-chparam OP_TYPE {OP_TYPES[fmt]} -chparam DEPTH {depth}"
-    # dfflegalize: Yosys' CMOS cost table knows $_DFF_P_ (16 transistors) but not the enable /
-    # sync-reset flip-flops synth maps to, which it would leave out of the estimate; as plain
-    # DFFs plus muxes every register is counted, in both PEs alike.
-    script = (read +
-              f"hierarchy -top {top} {params}\n"
-              f"synth -top {top}\n"
-              f"dfflegalize -cell $_DFF_P_ x\n"
-              f"opt_clean\n"
-              f"tee -q -o {CACHE / (tag + '.stat.json')} stat -tech cmos -json\n")
-    digest = hashlib.sha256((rtl_digest() + script).encode()).hexdigest()[:16]
-    if cached.exists():
-        data = json.loads(cached.read_text())
-        if data.get("rtl_digest") == digest:
-            return data
-    (CACHE / f"{tag}.ys").write_text(script)
-    t0 = time.monotonic()
-    run = subprocess.run([yosys, "-q", "-l", str(CACHE / f"{tag}.log"), str(CACHE / f"{tag}.ys")],
-                         capture_output=True, text=True)
-    if run.returncode != 0:
-        raise RuntimeError(f"yosys failed on {tag} (log: {CACHE / (tag + '.log')}):\n{run.stderr[-2000:]}")
-    data = parse_stat_json((CACHE / f"{tag}.stat.json").read_text())
-    data["rtl_digest"], data["seconds"] = digest, time.monotonic() - t0
-    cached.write_text(json.dumps(data))
-    return data
+def script(run: Run, lib: Path, abc: Path, out: Path) -> str:
+    """The Yosys script of a run; writes <tag>.stat.json, <tag>.<module>.inst and <tag>.v."""
+    inc = f"-I{RTL}"
+    lines = [f"read_verilog {inc} " + " ".join(str(s) for s in run.sources)]
+    if run.blackboxes:
+        lines.append(f"read_verilog -lib {inc} " + " ".join(str(s) for s in run.blackboxes))
+    lines.append(f"hierarchy -top {run.top} " + " ".join(f"-chparam {k} {v}" for k, v in run.params))
+    lines.append(f"rename -top {run.module}")
+    lines.append(f"synth -top {run.module}")
+    lines.append(L.map_commands(lib, abc).rstrip("\n"))
+    # How the design uses its staging queue (parameters, tied-off inputs): its own run follows.
+    lines.append(f"tee -q -o {out / (run.tag + '.queue.il')} dump {run.module}/t:tdash_stage_queue")
+    # Black-box instances keep their parameters; the standalone runs' modules have none left.
+    lines.append(f"setparam -unset N -unset OP_TYPE -unset DW -unset ACC_W -unset DEPTH -unset PW "
+                 f"{run.module}/t:tdash_mac {run.module}/t:tdash_stage_queue")
+    lines.append(f"tee -q -o {out / (run.tag + '.stat.json')} stat -liberty {lib} -json")
+    for m in run.split:
+        lines.append(f"tee -q -o {out / (run.tag + '.' + m + '.inst')} select -list {run.module}/t:*\\\\{m}")
+    # For OpenSTA's netlist reader, which cannot parse assigns to concatenations: wire aliases
+    # become buffers (after stat, so they are not counted as area).
+    lines.append("opt_clean -purge")
+    lines.append("insbuf -buf BUFX2 A Y")
+    lines.append(f"write_verilog -noattr -noexpr -nohex -nodec {out / (run.tag + '.v')}")
+    return "\n".join(lines) + "\n"
 
 
 def parse_stat_json(text: str) -> dict:
@@ -126,126 +134,298 @@ def parse_stat_json(text: str) -> dict:
     return json.loads("\n".join(keep))
 
 
-def _transistors(mod: dict) -> int:
-    """Yosys' CMOS estimate of a module's own cells; a '+' marks cells it has no cost for
-    (submodule instances, which the roll-up adds)."""
-    own = {c: n for c, n in mod["num_cells_by_type"].items() if "\\" not in c and not c.startswith("tdash")}
-    unknown = [c for c in own if c.startswith("$_DFF") and c != "$_DFF_P_" or c.startswith("$_SDFF")]
-    if unknown:
-        raise RuntimeError(f"cells without a CMOS cost left after dfflegalize: {unknown}")
-    return int(str(mod.get("estimated_num_transistors", "0")).rstrip("+") or 0)
+_CELL_IL = re.compile(r"^\s*cell \\tdash_stage_queue (\S+)$")
+_PARAM_IL = re.compile(r"^\s*parameter (?:signed )?\\(\w+) (\S+)$")
+_CONNECT_IL = re.compile(r"^\s*connect \\(\w+) (.+)$")
 
 
-def rollup(stat: dict, top: str, mac: dict | None = None) -> dict:
-    """Cells and transistors of ``top`` per group, submodule instances expanded; instances of
-    the black-box MAC count as ``mac`` (the roll-up of the standalone MAC run)."""
+def _il_int(v: str) -> int:
+    """RTLIL constant (3, 32'00..11) -> int."""
+    return int(v.split("'", 1)[1], 2) if "'" in v else int(v)
+
+
+def parse_queue_cells(text: str) -> list[dict]:
+    """The tdash_stage_queue instances of a ``dump``: their parameters and whether the
+    write-back enable is tied to 0."""
+    cells, cur = [], None
+    for line in text.splitlines():
+        if m := _CELL_IL.match(line):
+            cur = {"name": m.group(1), "params": {}, "wb_tied_off": False}
+            cells.append(cur)
+        elif cur is not None and (m := _PARAM_IL.match(line)):
+            cur["params"][m.group(1)] = _il_int(m.group(2))
+        elif cur is not None and (m := _CONNECT_IL.match(line)):
+            if m.group(1) == "wb_en":
+                cur["wb_tied_off"] = m.group(2).strip() == "1'0"
+        elif line.strip() == "end":
+            cur = None
+    return cells
+
+
+# Window rows whose payload a design reads, where it is fewer than DEPTH: the dense designs
+# use only the front row (dense_pe.v, syn/dense_tile.v), which flattening the queue into them
+# would find; the standalone queue run is told so (tdash_stage_queue's WIN parameter).
+WINDOW_ROWS_READ = {"dense_pe": 1, "dense_tile": 1}
+
+
+def queue_run(design: Run, cells: list[dict]) -> Run:
+    """The standalone run of the queue a design instantiates, with the parameters it passes
+    and, where it ties the write-back off (wb_en = 0) or reads fewer window rows, the
+    parameters that remove that hardware."""
+    if len(cells) != 1:
+        raise RuntimeError(f"{design.tag}: expected one tdash_stage_queue instance, found {len(cells)}")
+    p = dict(cells[0]["params"])
+    depth, pw = p["DEPTH"], p["PW"]
+    wb_w = 0 if cells[0]["wb_tied_off"] else p.get("WB_W", pw)
+    win = min(p.get("WIN", depth), WINDOW_ROWS_READ.get(design.top, depth))
+    params = (("DEPTH", depth), ("PW", pw), ("WB_W", wb_w), ("WIN", win))
+    return Run(f"queue_d{depth}_pw{pw}_wb{wb_w}_win{win}", "tdash_stage_queue", "tdash_stage_queue",
+               (RTL / "tdash_stage_queue.v",), params=params, split=())
+
+
+def digest_of(run: Run, text: str) -> str:
+    h = hashlib.sha256(text.encode())
+    for f in sorted(set(run.sources + run.blackboxes) | set(RTL.glob("*.vh"))):
+        h.update(Path(f).name.encode() + Path(f).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def synthesise(run: Run, yosys: str, lib: Path) -> dict:
+    """Run Yosys once per RTL content; returns {"stat", "instances", "netlist", "seconds"}."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    abc = CACHE / "abc.script"
+    if not abc.exists() or abc.read_text() != L.ABC_SCRIPT:
+        abc.write_text(L.ABC_SCRIPT)
+    text = script(run, lib, abc, CACHE)
+    digest = digest_of(run, text + L.ABC_SCRIPT)
+    cached = CACHE / f"{run.tag}.json"
+    if cached.exists():
+        data = json.loads(cached.read_text())
+        if data.get("digest") == digest and Path(data["netlist"]).exists():
+            data["cached"] = True
+            return data
+    (CACHE / f"{run.tag}.ys").write_text(text)
+    t0 = time.monotonic()
+    proc = subprocess.run([yosys, "-q", "-l", str(CACHE / f"{run.tag}.log"), str(CACHE / f"{run.tag}.ys")],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"yosys failed on {run.tag} (log: {CACHE / (run.tag + '.log')}):\n{proc.stderr[-2000:]}")
+    insts = {}
+    for m in run.split:
+        names = (CACHE / f"{run.tag}.{m}.inst").read_text().split()
+        insts[m] = [n.split("/", 1)[1] for n in names]
+    data = {"stat": parse_stat_json((CACHE / f"{run.tag}.stat.json").read_text()), "instances": insts,
+            "queue_cells": parse_queue_cells((CACHE / f"{run.tag}.queue.il").read_text()),
+            "netlist": str(CACHE / f"{run.tag}.v"), "module": run.module, "digest": digest,
+            "seconds": time.monotonic() - t0, "cached": False}
+    cached.write_text(json.dumps(data))
+    return data
+
+
+def base_name(module: str) -> str:
+    """Yosys module name (\\name, $paramod\\name\\P=..., $paramod$hash\\name) -> rtl module name."""
+    parts = [p for p in module.split("\\") if p and "=" not in p and not p.startswith("$")]
+    if not parts:
+        raise ValueError(f"no module name in {module!r}")
+    return parts[0]
+
+
+def module_areas(stat: dict, areas: dict[str, float], blackbox: dict[str, float]):
+    """Area of every module of a run, its submodule instances included (black boxes from
+    ``blackbox``: rtl module name -> area); returns (module -> area, cell type -> area)."""
     mods = stat["modules"]
-    names = {m: base_name(m) for m in mods}
-    tops = [m for m, b in names.items() if b == top]
-    if len(tops) != 1:
-        raise RuntimeError(f"expected one {top} module in the synthesis result, got {tops}")
-    acc = {g: {"cells": 0, "transistors": 0} for g in GROUP_NAMES}
-    per_module: dict = {}   # rtl module -> instances and transistors (own cells, all instances)
+    memo: dict[str, float] = {}
 
-    def total(module: str) -> None:
-        mod = mods[module]
-        group = GROUPS[names[module]]
-        pm = per_module.setdefault(names[module], {"instances": 0, "transistors": 0})
-        pm["instances"] += 1
-        pm["transistors"] += _transistors(mod)
-        own_cells = 0
-        for cell, count in mod["num_cells_by_type"].items():
-            sub = cell if cell in mods else ("\\" + cell if "\\" + cell in mods else None)
-            if sub is not None:
-                for _ in range(count):
-                    total(sub)
-            elif "tdash_mac" in cell:
-                if mac is None:
-                    raise RuntimeError(f"{top} instantiates the black-box MAC: give the MAC's roll-up")
-                for g in GROUP_NAMES:
-                    for k in ("cells", "transistors"):
-                        acc[g][k] += count * mac[g][k]
-            else:
-                own_cells += count
-        acc[group]["cells"] += own_cells
-        acc[group]["transistors"] += _transistors(mod)
+    def area(name: str) -> float:
+        if name not in memo:
+            total = 0.0
+            for cell, n in mods[name]["num_cells_by_type"].items():
+                total += n * cell_area(cell)
+            memo[name] = total
+        return memo[name]
 
-    total(tops[0])
-    acc["total"] = {k: sum(acc[g][k] for g in GROUP_NAMES) for k in ("cells", "transistors")}
-    acc["modules"] = per_module
+    def cell_area(cell: str) -> float:
+        if cell in areas:
+            return areas[cell]
+        for key in (cell, "\\" + cell):
+            if key in mods:
+                return area(key)
+        b = base_name(cell)
+        if b in blackbox:
+            return blackbox[b]
+        raise RuntimeError(f"cell type {cell} is neither a library cell, a module nor a known black box")
+
+    for m in mods:
+        area(m)
+    return memo, cell_area
+
+
+def rollup(data: dict, areas: dict[str, float], blackbox: dict[str, float], own: str) -> dict:
+    """Table 3 groups of a run's top: its instances by module (and, for SPLIT modules, by
+    instance name: A side or B side); its own cells go to ``own``."""
+    stat, top = data["stat"], data["module"]
+    mods = stat["modules"]
+    key = "\\" + top if "\\" + top in mods else top
+    cell_area = module_areas(stat, areas, blackbox)[1]
+    acc = {g: 0.0 for g in GROUPS}
+    count: dict[str, int] = {}
+    for cell, n in mods[key]["num_cells_by_type"].items():
+        a = cell_area(cell)
+        if cell in areas:
+            acc[own] += n * a
+            continue
+        b = base_name(cell)
+        count[b] = count.get(b, 0) + n
+        if b == "tdash_mac":
+            acc["compute"] += n * a
+        elif b == "tdash_stage_queue":
+            acc["staging"] += n * a
+        elif b in SPLIT:
+            names = data["instances"][b]
+            if len(names) != n:
+                raise RuntimeError(f"{top}: {n} {b} cells but {len(names)} instance names")
+            n_a = sum(1 for x in names if A_SIDE.search(x))
+            acc["a_side"] += n_a * a
+            acc["sched_b"] += (n - n_a) * a
+        else:
+            acc["sched_b"] += n * a
+    acc["compute_only"] = acc["compute"] + acc["sched_b"] + acc["a_side"]
+    acc["total"] = acc["compute_only"] + acc["staging"]
+    acc["instances"] = count
     return acc
 
 
-def tile_estimate(pe: dict, mac_transistors: int, fp: bool, depth: int, rows: int = 4, cols: int = 4) -> float:
-    """Paper-style overhead of a ROWS x COLS tile (§3.3, Table 3) from the PE's per-module
-    numbers: per PE row one scheduler (with its encoders and AS counter), one B operand mux
-    and DEPTH B zero detectors; per PE one A operand mux; for floating point DEPTH A Inf/NaN
-    detectors per column; against ROWS*COLS MACs. Staging buffers left out on both sides, as
-    Table 3 leaves out the scratchpads. An estimate from the synthesised modules, not a
-    synthesised tile."""
-    m = pe["modules"]
-
-    def each(name):
-        return m[name]["transistors"] / m[name]["instances"] if name in m else 0.0
-
-    sched = sum(m[k]["transistors"] for k in ("tdash_scheduler", "tdash_prio_enc", "tdash_as_count") if k in m)
-    extra = (rows * (sched + each("tdash_operand_mux") + depth * each("tdash_nonzero"))
-             + rows * cols * each("tdash_operand_mux") + (cols * depth * each("tdash_nonzero") if fp else 0))
-    return 1 + extra / (rows * cols * mac_transistors)
+DESIGNS = ("pe", "dense_pe", "tile", "dense_tile")
 
 
-def measure(formats, depth: int, jobs: int, yosys: str) -> dict:
-    """Roll-ups of both PEs per format; the MAC of each format synthesised once, alone."""
-    work = [(top, fmt) for fmt in formats for top in ("tdash_mac",) + TOPS]
-    work.sort(key=lambda w: w[0] == "tdash_mac")   # the slow PEs first, the MACs fill in
-    done, t0 = 0, time.monotonic()
-    stats = {}
+def measure(formats, depth: int, jobs: int, yosys: str, lib: Path) -> dict:
+    """Every distinct run once: the MACs and the designs, then the staging queue of each
+    design as the design instantiates it (a queue run starts when its design is done)."""
+    plan = {}
+    for fmt in formats:
+        for run in runs_for(fmt, depth).values():
+            plan.setdefault(run.tag, run)
+    results: dict[str, dict] = {}
+    queue_of: dict[str, str] = {}      # design tag -> its queue run's tag
+    t0 = time.monotonic()
+    print(f"area: {len(plan)} design and MAC runs, then their staging queues ({jobs} in parallel), "
+          f"cache {CACHE}/", file=sys.stderr, flush=True)
 
-    def one(item):
-        top, fmt = item
-        return item, synthesise(top, fmt, depth, yosys)
+    def report(tag, data):
+        how = "cached" if data["cached"] else f"{data['seconds']:.0f} s"
+        print(f"area: {len(results)} done: {tag} ({how}; {time.monotonic() - t0:.0f} s elapsed)",
+              file=sys.stderr, flush=True)
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for item, stat in pool.map(one, work):
-            stats[item] = stat
-            done += 1
-            print(f"area: {done}/{len(work)} synthesised ({item[0]} {item[1]}, {time.monotonic() - t0:.0f} s)",
-                  file=sys.stderr, flush=True)
+        # The slow MACs first, so the designs and queues fill in.
+        order = sorted(plan.values(), key=lambda r: (not r.tag.startswith("mac_fp32"), r.tag))
+        pending = {pool.submit(synthesise, run, yosys, lib): run for run in order}
+        queued: set[str] = set()
+        while pending:
+            done = next(as_completed(pending))
+            run = pending.pop(done)
+            data = done.result()
+            results[run.tag] = data
+            report(run.tag, data)
+            if run.top != "tdash_mac" and run.top != "tdash_stage_queue":
+                q = queue_run(run, data["queue_cells"])
+                queue_of[run.tag] = q.tag
+                if q.tag not in queued:
+                    queued.add(q.tag)
+                    pending[pool.submit(synthesise, q, yosys, lib)] = q
+    areas = L.cell_areas(str(lib))
+
+    def total(tag):
+        return module_areas(results[tag]["stat"], areas, {})[0]["\\" + results[tag]["module"]]
+
     out = {}
     for fmt in formats:
-        mac = rollup(stats[("tdash_mac", fmt)], "tdash_mac")
-        for top in TOPS:
-            out[(top, fmt)] = rollup(stats[(top, fmt)], top, mac)
+        r = runs_for(fmt, depth)
+        mac = total(r["mac"].tag)
+        out[fmt] = {"mac": mac}
+        for d in DESIGNS:
+            tag = r[d].tag
+            bb = {"tdash_mac": mac, "tdash_stage_queue": total(queue_of[tag])}
+            out[fmt][d] = rollup(results[tag], areas, bb, "sched_b" if d in ("pe", "tile") else "staging")
+            out[fmt][d]["queue_run"] = queue_of[tag]
+            out[fmt][d]["netlists"] = [results[tag]["netlist"], results[queue_of[tag]]["netlist"],
+                                       results[r["mac"].tag]["netlist"]]
+        out[fmt]["mac_netlist"] = results[r["mac"].tag]["netlist"]
     return out
 
 
 def markdown(area: dict, formats, depth: int) -> str:
-    lines = [f"Yosys 0.23 `synth` (hierarchy kept) + `stat -tech cmos`, N = 16 lanes, DEPTH {depth}. "
-             "Cells: generic gates and flip-flops; transistors: Yosys' CMOS estimate (flip-flops as "
-             "$_DFF_P_, 16 each, plus their enable/reset muxes). The MAC is synthesised once per format "
-             "and counted in both PEs.", "",
-             "| format | PE | " + " | ".join(f"{GROUP_NAMES[g]} cells / transistors" for g in GROUP_NAMES)
-             + " | total cells | total transistors |", "|---|---|" + "---|" * (len(GROUP_NAMES) + 2)]
+    um = "um²"
+    lines = [f"Yosys 0.23, hierarchy kept, mapped to {L.LABEL}; areas in {um} (cell areas of the "
+             f"library, no wires). N = {N} lanes, DEPTH {depth}, a {ROWS}x{COLS} tile. Each distinct "
+             "module synthesised once; instance counts from the synthesised hierarchy.", "",
+             "### Table 3 analog: the 4x4 tile", ""]
     for fmt in formats:
-        for top in TOPS:
-            a = area[(top, fmt)]
-            lines.append(f"| {fmt} | {top} | " + " | ".join(f"{a[g]['cells']:,} / {a[g]['transistors']:,}"
-                                                            for g in GROUP_NAMES)
-                         + f" | {a['total']['cells']:,} | {a['total']['transistors']:,} |")
-    lines += ["", "Overhead of TensorDash (TensorDash / dense, transistors). The 4x4 tile column is an "
-              "estimate from the per-module numbers (per PE row a scheduler, a B mux and B zero detectors; "
-              "per PE an A mux; against 16 MACs; no staging buffers, as Table 3 has no scratchpads):", "",
-              "| format | whole PE | PE without staging queue | 4x4 tile, compute only (estimate) "
-              "| scheduler + muxes share of the TensorDash PE | paper (Table 3, a tile) |", "|---|---|---|---|---|---|"]
+        t, d = area[fmt]["tile"], area[fmt]["dense_tile"]
+        paper = f" (paper: {PAPER[fmt]:.2f}x)" if fmt in PAPER else ""
+        lines += [f"**{fmt.upper()}**", "",
+                  f"| component | TensorDash tile ({um}) | dense tile ({um}) |", "|---|---|---|"]
+        for g in ("compute", "sched_b", "a_side"):
+            lines.append(f"| {GROUP_NAMES[g]} | {t[g]:,.0f} | {d[g]:,.0f} |")
+        lines.append(f"| **Total (compute)** | {t['compute_only']:,.0f} | {d['compute_only']:,.0f} |")
+        lines.append(f"| **Normalised** | **{t['compute_only'] / d['compute_only']:.3f}x**{paper} | 1 |")
+        lines.append(f"| {GROUP_NAMES['staging']} (apart) | {t['staging']:,.0f} | {d['staging']:,.0f} |")
+        lines.append(f"| Total with staging buffers | {t['total']:,.0f} ({t['total'] / d['total']:.3f}x) "
+                     f"| {d['total']:,.0f} |")
+        inst = ", ".join(f"{k} x{v}" for k, v in sorted(t["instances"].items()))
+        lines += ["", f"TensorDash tile instances: {inst}.", ""]
+    lines += ["### One PE", "",
+              f"| format | TensorDash PE ({um}) | dense PE ({um}) | PE / dense PE | "
+              "staging buffer TD / dense | without staging buffers |", "|---|---|---|---|---|---|"]
     for fmt in formats:
-        t, d = area[("tdash_pe", fmt)], area[("dense_pe", fmt)]
-        whole = t["total"]["transistors"] / d["total"]["transistors"]
-        noq = ((t["total"]["transistors"] - t["queue"]["transistors"])
-               / (d["total"]["transistors"] - d["queue"]["transistors"]))
-        tile = tile_estimate(t, d["mac"]["transistors"], fmt != "int16", depth)
-        share = t["front"]["transistors"] / t["total"]["transistors"]
-        paper = f"{PAPER[fmt]:.2f}x" if fmt in PAPER else "-"
-        lines.append(f"| {fmt} | {whole:.3f}x | {noq:.3f}x | {tile:.3f}x | {100 * share:.1f}% | {paper} |")
+        t, d = area[fmt]["pe"], area[fmt]["dense_pe"]
+        lines.append(f"| {fmt} | {t['total']:,.0f} | {d['total']:,.0f} | **{t['total'] / d['total']:.3f}x** | "
+                     f"{t['staging'] / d['staging']:.3f}x | {t['compute_only'] / d['compute_only']:.3f}x |")
+    lines += ["", "Staging queue runs: " + ", ".join(sorted({area[f][d]["queue_run"] for f in formats
+                                                             for d in DESIGNS})) + "."]
+    return "\n".join(lines)
+
+
+FRONT = ("tdash_window_ctrl", "tdash_scheduler", "tdash_operand_mux")   # the TensorDash step's logic, in order
+
+
+def timing(area: dict, formats, lib: Path) -> dict:
+    """OpenSTA per block, each linked alone: the MAC register to register (clock on clk); the
+    window control, scheduler and operand mux of tdash_pe input to output (a virtual clock)."""
+    out = {}
+    for fmt in formats:
+        res = {}
+        pe = T.join_netlists(area[fmt]["pe"]["netlists"][:1], CACHE / f"sta_pe_{fmt}.v")
+        mac = T.join_netlists([area[fmt]["mac_netlist"]], CACHE / f"sta_mac_{fmt}.v")
+        blocks = [(mac, "tdash_mac", False)] + [(pe, m, True) for b in FRONT for m in T.module_names(pe)
+                                                 if T.base_of(m) == b]
+        for netlist, m, comb in blocks:
+            print(f"timing: {fmt} {T.base_of(m)}", file=sys.stderr, flush=True)
+            slack = T.run_sta(lib, netlist, m, CACHE / f"sta_{fmt}_{m}.log", virtual=comb)
+            res[T.base_of(m)] = T.PERIOD_NS - slack
+        out[fmt] = res
+    return out
+
+
+def timing_markdown(tim: dict, formats) -> str:
+    lines = ["### Timing", "",
+             f"OpenSTA (2019) on the mapped netlists, {L.LABEL}. The MAC: one clock on clk, critical path = "
+             f"period ({T.PERIOD_NS:.0f} ns) - worst slack (the snapshot has no report_clock_min_period). "
+             "Window control, scheduler, operand mux (combinational): a virtual clock, inputs launched and "
+             "outputs captured at 0 delay, so the worst path is input to output. Front logic = the three in "
+             "series, between the staging window and the MAC's operand registers: what TensorDash adds to "
+             "the dense PE's path (there the window row goes straight to the MAC). The staging queue's own "
+             "read path, the same kind of path in both PEs, is not in the table (see README).", "",
+             "| format | MAC (ns) | MAC fmax (MHz) | window ctrl (ns) | scheduler (ns) | operand mux (ns) "
+             "| front logic (ns) | front / MAC | fmax TensorDash / dense |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for fmt in formats:
+        t = tim[fmt]
+        front = sum(t[b] for b in FRONT)
+        ratio = t["tdash_mac"] / max(t["tdash_mac"], front)
+        lines.append(f"| {fmt} | {t['tdash_mac']:.2f} | {1000 / t['tdash_mac']:.1f} | {t['tdash_window_ctrl']:.2f} "
+                     f"| {t['tdash_scheduler']:.2f} | {t['tdash_operand_mux']:.2f} | {front:.2f} "
+                     f"| {front / t['tdash_mac']:.2f} | {ratio:.2f} |")
     return "\n".join(lines)
 
 
@@ -256,27 +436,31 @@ def main(argv=None) -> int:
                     help="operand types (default: int16 bf16 fp32)")
     ap.add_argument("--depth", type=int, choices=(2, 3), default=3, help="staging depth (default 3)")
     ap.add_argument("--jobs", type=int, choices=(1, 2, 3, 4), default=2, help="parallel Yosys runs (default 2)")
-    ap.add_argument("--out", default="reports/area.md", help="Markdown table (default reports/area.md)")
+    ap.add_argument("--no-timing", action="store_true", help="area only, no OpenSTA")
+    ap.add_argument("--out", default="reports/area.md", help="Markdown report (default reports/area.md)")
     args = ap.parse_args(argv)
     yosys = shutil.which("yosys")
     try:
         if yosys is None:
             raise UsageError("yosys not found: install Debian's yosys (apt-get install yosys; make area does it as root)")
+        lib = L.liberty_path()
         out = Path(args.out)
         if out.exists() and out.is_dir():
             raise UsageError(f"{out} is a directory")
-        area = measure(args.formats, args.depth, args.jobs, yosys)
+        area = measure(args.formats, args.depth, args.jobs, yosys, lib)
         text = markdown(area, args.formats, args.depth)
+        if not args.no_timing:
+            text += "\n\n" + timing_markdown(timing(area, args.formats, lib), args.formats)
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text("# Synthesis area: TensorDash PE vs dense PE\n\n" + text + "\n")
-    except (UsageError, OSError) as err:
+        out.write_text("# Hardware cost: TensorDash vs dense\n\n" + text + "\n")
+    except (UsageError, L.LibertyError, T.TimingError, OSError) as err:
         print(f"python -m syn.area: error: {err}", file=sys.stderr)
         return 2
     except RuntimeError as err:
         print(f"python -m syn.area: {err}", file=sys.stderr)
         return 1
     print(text)
-    print(f"\ntable: {out}")
+    print(f"\nreport: {out}")
     return 0
 
 

@@ -1,44 +1,76 @@
-"""syn/area.py without Yosys: module names, the roll-up through the hierarchy, CLI errors."""
+"""syn/area.py and syn/liberty.py without Yosys: module names, the liberty's cell areas, the
+roll-up through the hierarchy into Table 3's rows, CLI errors."""
 
 import pytest
 
 from syn import area as A
+from syn import liberty as L
+
+LIB = """library (tiny) {
+  cell (INVX1) { area : 16; pin (A) { direction : input; } }
+  cell (NAND2X1) {
+    area : 24.5;
+  }
+  cell (DFFPOSX1) { area : 96; ff (DS0000,P0002) { next_state : "D"; } }
+}"""
+AREAS = {"INVX1": 16.0, "NAND2X1": 24.5, "DFFPOSX1": 96.0}
 
 
 def test_base_name_of_yosys_module_names():
     assert A.base_name("\\tdash_fadd") == "tdash_fadd"
     assert A.base_name("$paramod\\tdash_window_ctrl\\DEPTH=s32'00000000000000000000000000000011") == "tdash_window_ctrl"
     assert A.base_name("$paramod$561d1a5748cb61d7a0b5bdc5290e0793a03a5539\\tdash_mac") == "tdash_mac"
+    assert A.base_name("tdash_stage_queue") == "tdash_stage_queue"
 
 
-def test_rollup_expands_instances_and_groups():
-    # tdash_pe: 10 own gates; 1 queue (100 gates); 2 muxes (7 each); 1 MAC = 5 own + 3 fadd (20 each).
-    mac = "$paramod$abc\\tdash_mac"
-    stat = {"modules": {
-        "$paramod$p\\tdash_pe": {"num_cells_by_type": {"$_AND_": 10, "$paramod$q\\tdash_stage_queue": 1,
-                                                        "$paramod$m\\tdash_operand_mux": 2, mac: 1},
-                                  "estimated_num_transistors": "60+"},
-        "$paramod$q\\tdash_stage_queue": {"num_cells_by_type": {"$_DFF_P_": 100}, "estimated_num_transistors": "1000"},
-        "$paramod$m\\tdash_operand_mux": {"num_cells_by_type": {"$_MUX_": 7}, "estimated_num_transistors": "84"},
-        mac: {"num_cells_by_type": {"$_XOR_": 5, "tdash_fadd": 3}, "estimated_num_transistors": "60+"},
-        "\\tdash_fadd": {"num_cells_by_type": {"$_OR_": 20}, "estimated_num_transistors": "120"},
+def test_liberty_cell_areas():
+    assert L.parse_cell_areas(LIB) == AREAS
+    with pytest.raises(L.LibertyError, match="no area"):
+        L.parse_cell_areas("cell (X) { pin (A) { } }")
+
+
+def _tile_stat():
+    # top: 3 own INVs; 2 muxes (one A side, one B side, 1 NAND each); 2 zero detectors (A, B:
+    # 1 INV each); 1 scheduler (1 DFF + 2 encoders of 2 INVs); 4 MACs and 1 queue (black boxes).
+    return {"modules": {
+        "\\top": {"num_cells_by_type": {"INVX1": 3, "$paramod$m\\tdash_operand_mux": 2,
+                                        "$paramod$z\\tdash_nonzero": 2, "$paramod$s\\tdash_scheduler": 1,
+                                        "tdash_mac": 4, "tdash_stage_queue": 1}},
+        "$paramod$m\\tdash_operand_mux": {"num_cells_by_type": {"NAND2X1": 1}},
+        "$paramod$z\\tdash_nonzero": {"num_cells_by_type": {"INVX1": 1}},
+        "$paramod$s\\tdash_scheduler": {"num_cells_by_type": {"DFFPOSX1": 1, "$paramod$p\\tdash_prio_enc": 2}},
+        "$paramod$p\\tdash_prio_enc": {"num_cells_by_type": {"INVX1": 2}},
     }}
-    r = A.rollup(stat, "tdash_pe")
-    assert r["queue"] == {"cells": 100, "transistors": 1000}
-    assert r["front"] == {"cells": 10 + 14, "transistors": 60 + 168}
-    assert r["mac"] == {"cells": 5 + 60, "transistors": 60 + 360}
-    assert r["total"] == {"cells": 189, "transistors": 1648}
 
 
-def test_rollup_counts_the_black_box_mac_from_its_own_run():
-    stat = {"modules": {"$paramod\\dense_pe\\OP_TYPE=2": {
-        "num_cells_by_type": {"$_AND_": 4, "$paramod$m\\tdash_mac": 1}, "estimated_num_transistors": "24+"}}}
-    mac = {"queue": {"cells": 0, "transistors": 0}, "front": {"cells": 0, "transistors": 0},
-           "mac": {"cells": 500, "transistors": 4000}}
-    r = A.rollup(stat, "dense_pe", mac)
-    assert r["mac"] == {"cells": 500, "transistors": 4000} and r["front"] == {"cells": 4, "transistors": 24}
-    with pytest.raises(RuntimeError, match="black-box MAC"):
-        A.rollup(stat, "dense_pe")
+def test_rollup_groups_the_tile_into_table3_rows():
+    data = {"stat": _tile_stat(), "module": "top",
+            "instances": {"tdash_operand_mux": ["pe_r[0].pe_c[1].mux_a", "pe_row[0].mux_b"],
+                          "tdash_nonzero": ["in_row[0].acol[0].zd", "in_row[0].brow[0].zd"]}}
+    r = A.rollup(data, AREAS, {"tdash_mac": 1000.0, "tdash_stage_queue": 500.0}, "sched_b")
+    assert r["compute"] == 4000.0
+    assert r["staging"] == 500.0
+    assert r["a_side"] == 24.5 + 16.0
+    # own 3 INV + B mux + B detector + scheduler (96 + 2 * 32)
+    assert r["sched_b"] == 48.0 + 24.5 + 16.0 + 160.0
+    assert r["compute_only"] == r["compute"] + r["sched_b"] + r["a_side"]
+    assert r["total"] == r["compute_only"] + 500.0
+    assert r["instances"]["tdash_mac"] == 4 and r["instances"]["tdash_scheduler"] == 1
+
+
+def test_rollup_own_cells_of_a_dense_top_are_staging():
+    stat = {"modules": {"\\top": {"num_cells_by_type": {"DFFPOSX1": 10, "tdash_mac": 16}}}}
+    r = A.rollup({"stat": stat, "module": "top", "instances": {}}, AREAS, {"tdash_mac": 7.0}, "staging")
+    assert r["staging"] == 960.0 and r["compute"] == 112.0 and r["sched_b"] == 0.0
+
+
+def test_rollup_refuses_unknown_cells_and_missing_instance_names():
+    data = {"stat": _tile_stat(), "module": "top",
+            "instances": {"tdash_operand_mux": ["mux_a"], "tdash_nonzero": ["zd_a", "zd_b"]}}
+    with pytest.raises(RuntimeError, match="instance names"):
+        A.rollup(data, AREAS, {"tdash_mac": 1.0, "tdash_stage_queue": 1.0}, "sched_b")
+    with pytest.raises(RuntimeError, match="tdash_stage_queue"):
+        A.rollup(dict(data, instances={}), AREAS, {"tdash_mac": 1.0}, "sched_b")
 
 
 def test_missing_yosys_is_a_clean_error(monkeypatch, capsys):
@@ -47,11 +79,53 @@ def test_missing_yosys_is_a_clean_error(monkeypatch, capsys):
     assert "yosys not found" in capsys.readouterr().err
 
 
-def test_tile_estimate_counts_shared_and_per_pe_parts():
-    pe = {"modules": {"tdash_scheduler": {"instances": 1, "transistors": 100},
-                      "tdash_prio_enc": {"instances": 16, "transistors": 160},
-                      "tdash_operand_mux": {"instances": 2, "transistors": 400},
-                      "tdash_nonzero": {"instances": 6, "transistors": 60}}}
-    # 2x3 tile, DEPTH 3, FP: rows*(260 + 200 + 3*10) + rows*cols*200 + cols*3*10 = 980 + 1200 + 90.
-    assert A.tile_estimate(pe, 1000, True, 3, rows=2, cols=3) == 1 + 2270 / 6000
-    assert A.tile_estimate(pe, 1000, False, 3, rows=2, cols=3) == 1 + 2180 / 6000
+def test_missing_liberty_is_a_clean_error(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(A.shutil, "which", lambda name: "/usr/bin/yosys")
+    monkeypatch.setenv("TDASH_LIBERTY", str(tmp_path / "none.lib"))
+    assert A.main([]) == 2
+    assert "qflow-tech-osu018" in capsys.readouterr().err
+
+
+DUMP = """
+  attribute \\module_not_derived 1
+  cell \\tdash_stage_queue \\queue
+    parameter signed \\DEPTH 3
+    parameter signed \\PW 128
+    connect \\pop { 3'000 \\step }
+    connect \\wb_en 1'0
+    connect \\win_payload \\win_payload
+  end
+"""
+
+
+def test_queue_run_follows_how_the_design_instantiates_it():
+    cells = A.parse_queue_cells(DUMP)
+    assert cells == [{"name": "\\queue", "params": {"DEPTH": 3, "PW": 128}, "wb_tied_off": True}]
+    runs = A.runs_for("int16", 3)
+    q = A.queue_run(runs["dense_pe"], cells)
+    assert dict(q.params) == {"DEPTH": 3, "PW": 128, "WB_W": 0, "WIN": 1}
+    td = [{"name": "\\queue", "params": {"DEPTH": 3, "PW": 528, "WB_W": 16}, "wb_tied_off": False}]
+    assert dict(A.queue_run(runs["pe"], td).params) == {"DEPTH": 3, "PW": 528, "WB_W": 16, "WIN": 3}
+    with pytest.raises(RuntimeError, match="one tdash_stage_queue"):
+        A.queue_run(runs["pe"], [])
+
+
+def test_timing_joins_netlists_with_plain_module_names(tmp_path):
+    from syn import timing as T
+    a = tmp_path / "a.v"
+    a.write_text("module \\$paramod$ab12\\tdash_scheduler (z);\nendmodule\nmodule top(z);\n"
+                 "  \\$paramod$ab12\\tdash_scheduler  sched (.z(z));\n  tdash_mac mac ();\nendmodule\n")
+    b = tmp_path / "b.v"
+    b.write_text("module tdash_mac();\n  \\$paramod\\tdash_fadd\\W=s32'1 add ();\nendmodule\n")
+    j = T.join_netlists([a, b], tmp_path / "j.v")
+    assert T.module_names(j) == ["tdash_scheduler_p0", "top", "tdash_mac"]
+    assert "tdash_scheduler_p0  sched" in j.read_text() and "tdash_fadd_p1 add" in j.read_text()
+    assert T.base_of("tdash_scheduler_p0") == "tdash_scheduler" and T.base_of("tdash_mac") == "tdash_mac"
+    assert T.fmax_mhz(T.PERIOD_NS - 10.0) == 100.0
+
+
+def test_missing_sta_is_a_clean_error(monkeypatch, tmp_path):
+    from syn import timing as T
+    monkeypatch.setattr(T.shutil, "which", lambda name: None)
+    with pytest.raises(T.TimingError, match="opensta"):
+        T.run_sta(tmp_path / "x.lib", tmp_path / "x.v", "top", tmp_path / "x.log")
