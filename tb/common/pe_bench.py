@@ -165,6 +165,10 @@ class PeHdlBench(PeConfig, H.HdlBench):
         assert [v for _, v in exp.results] == [self.expected(j) for j in jobs], f"{label}: values"
 
 
+MIN_RESET_JOBS = 24
+"""Jobs in a run with targeted resets: enough traffic to meet every state after each reset."""
+
+
 def reset_states(depth: int):
     """Targeted resets, one in each state the DUT can be seen in at its ports (the window
     states of fcov.HandshakeCoverage) and mid-job; tb/common/hdl_agents.predict places them."""
@@ -201,6 +205,7 @@ async def resets(dut, kind, rng, count: int):
     """Reset in every state (targeted), then random reset pulses, under bubbles and
     back-pressure; every cycle, during and after each reset, equals the model."""
     b = PeHdlBench(dut, kind)
+    count = max(count, MIN_RESET_JOBS)
     exp = await b.run(b.random_jobs(rng, count), rng, "both", "targeted resets", reset_in=reset_states(b.depth))
     dut._log.info("resets placed in: %s", ", ".join(f"{name} (cycle {c})" for name, c in exp.resets_placed))
     exp = await b.run(b.random_jobs(rng, count), rng, "both", "random resets", reset_rate=0.002)
@@ -211,7 +216,7 @@ async def bad_beats(dut, kind, rng, count: int):
     """Beats with in_rows of 0 or > DEPTH mixed into good streams: dropped, err sticky until
     reset, every other job's result and cycle as the model says."""
     b = PeHdlBench(dut, kind)
-    exp = await b.run(b.random_jobs(rng, count), rng, "random", "bad beats", bad_rate=0.05,
+    exp = await b.run(b.random_jobs(rng, max(count, MIN_RESET_JOBS)), rng, "random", "bad beats", bad_rate=0.05,
                       reset_in=lambda ctl: [("err high", lambda o, m, c: o.err)], reset_rate=0.001)
     assert ((exp.trace >> 5) & 1).any(), "no bad beat reached the PE"
     dut._log.info("bad beats (in_rows in %s) dropped and flagged, reset clears err; every cycle equals the model",
