@@ -214,7 +214,7 @@ class Campaign:
                 # set of the cheapest block that compiles the file (static mutants are mostly
                 # parameter arithmetic), then on the first configuration of the other blocks,
                 # MAX_STATIC_BENCHES in all.
-                first = [b for b in benches if b.block == benches[0].block]
+                first = spread([b for b in benches if b.block == benches[0].block])
                 others = {}
                 for bench in benches:
                     if bench.block != benches[0].block:
@@ -296,6 +296,20 @@ class Campaign:
         return self.results
 
 
+def spread(benches: list[BN.Bench]) -> list[BN.Bench]:
+    """The same configurations, reordered so that each next one differs from those before it in
+    as many parameter values as possible (cheapest first among equals): a static mutant's few
+    builds then cover DEPTH 2 and 3, small and large N, instead of the first sets of one depth."""
+    out, left = [], list(benches)
+    while left:
+        def novelty(b):
+            return sum(all(dict(o.params).get(k) != v for o in out) for k, v in b.params)
+        best = max(left, key=lambda b: (novelty(b), -left.index(b)))
+        out.append(best)
+        left.remove(best)
+    return out
+
+
 def diff(fs: S.FileSites, mutated: str, name: str) -> str:
     a = fs.data.decode().splitlines(keepends=True)
     b = mutated.splitlines(keepends=True)
@@ -310,14 +324,16 @@ def report(results: dict[int, dict], wall: float, seed: int, files: list[str]) -
         per[r["file"]][r["status"]] += 1
     cols = ["killed", "survived", "equivalent", "stillborn", "error"]
     lines = ["# Mutation testing of rtl/", "",
-             f"{len(results)} mutants of {len(files)} files, seed {seed}, wall time {wall / 60:.1f} min "
-             f"(`make mutate`; operators and exclusions: tb/mutation/sites.py)."
+             f"{len(results)} mutants of {len(files)} files, seed {seed}, "
+             + (f"wall time {wall / 60:.1f} min " if wall else "merged from result files (make mutate-merge) ")
+             + "(`make mutate`; operators and exclusions: tb/mutation/sites.py)."
              + (f" {sum(1 for r in results.values() if r.get('rechecked'))} mutants of that campaign were re-run "
                 "against the final regression (`python -m tb.mutation --recheck` / `--ids`): their survivors after "
                 "tests were added, and those run while a testbench change was half-made; their rows are the "
                 "re-run's." if any(r.get("rechecked") for r in results.values()) else ""), "",
              "Kill rate = killed / (killed + survived): stillborn mutants (Verilator lint *errors*) "
-             "are not designs, equivalent ones are argued in tb/mutation/equivalent.py.", "",
+             "are not designs, equivalent ones are proven (a miter, or a miter under a named contract: "
+             "tb/mutation/equivalent.py, make mutate-equiv, reports/mutation/equivalence.md).", "",
              "| file | mutants | " + " | ".join(cols) + " | kill rate |", "|---|---" + "|---" * len(cols) + "|---|"]
     tot = Counter()
     for f in sorted(per):

@@ -27,7 +27,7 @@ from pathlib import Path
 from tb.common.runner import ROOT, RTL, SIM_BUILD
 
 RESULTS = SIM_BUILD / "mutation" / "results"
-TOOL_FILES = ("tb/mutation/benches.py", "tb/mutation/sites.py", "tb/mutation/run_one.py")
+TOOL_FILES = ("tb/mutation/__main__.py", "tb/mutation/benches.py", "tb/mutation/sites.py", "tb/mutation/run_one.py")
 
 
 def _files_under(d: Path) -> list[Path]:
