@@ -112,9 +112,9 @@ def predict(model, beats: Sequence, ctl: Controls, reset_in: Sequence[tuple[str,
             reset_after: int = 0) -> Expected:
     """Play ``beats`` through ``model`` (a model.pipeline.StagedPipeline) under ``ctl``.
 
-    ``reset_in`` is a list of (name, predicate(outputs, model, cycle)): each in turn, once the run is
-    ``reset_after`` cycles old, puts a 1..2-cycle reset pulse in the first cycle whose state
-    matches (recorded in ``resets_placed``). The run ends TAIL cycles after every beat has been
+    ``reset_in`` is a list of (name, predicate(outputs, model, cycle)): once the run is
+    ``reset_after`` cycles old, the first cycle whose state matches a predicate not yet used
+    gets a 1..2-cycle reset pulse (recorded in ``resets_placed``), until each has had one. The run ends TAIL cycles after every beat has been
     accepted and the pipeline is empty; a pattern too short for that is an error.
     """
     n, cycles = len(beats), len(ctl)
@@ -125,9 +125,11 @@ def predict(model, beats: Sequence, ctl: Controls, reset_in: Sequence[tuple[str,
     rst_arr, bubble, ready = ctl.rst, ctl.bubble, ctl.ready
     for c in range(cycles):
         o = model.outputs()
-        if todo and c >= reset_after and not rst_arr[c] and todo[0][1](o, model, c):
-            placed.append((todo.pop(0)[0], c))
-            rst_arr[c:c + 1 + (c % 2)] = True
+        if todo and c >= reset_after and not rst_arr[c]:
+            hit = next((k for k, (_, pred) in enumerate(todo) if pred(o, model, c)), None)
+            if hit is not None:
+                placed.append((todo.pop(hit)[0], c))
+                rst_arr[c:c + 1 + (c % 2)] = True
         rst = bool(rst_arr[c])
         valid = idx < n and not rst and (holding or not bubble[c])
         rdy = bool(ready[c])
