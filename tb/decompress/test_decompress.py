@@ -231,3 +231,14 @@ def test_unsupported_parameters_are_refused(tool, top, params):
     done = CB.elaborate(tool, top, ["tdash_decompress.v"], params)
     message = "tdash_error_tdash_decompress_supports_N_16_DW_16_DEPTH_2_or_3"
     assert done.returncode != 0 and message in done.stdout + done.stderr, done.stdout + done.stderr
+
+
+ICARUS_ENV = {"TDASH_TENSORS": "3"}
+"""Icarus is far slower than Verilator: the same tests on a small stimulus."""
+
+
+def test_decompress_icarus(monkeypatch):
+    """The same bench, simulator-independent, on Icarus Verilog built as Verilog-2005."""
+    monkeypatch.setenv("SIM", "icarus")
+    run_block("decompress", "tdash_decompress", {"N": P.LANES, "DEPTH": P.DEFAULT_DEPTH}, ["tdash_decompress.v"],
+              "tb.decompress.test_decompress", extra_env=ICARUS_ENV)
