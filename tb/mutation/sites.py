@@ -19,6 +19,41 @@ Mutation operators (issue 9):
 * ``stuck0`` / ``stuck1``  the right-hand side of an assignment replaced by all zeros / all ones
               (``(x) ^ (x)`` and ``~((x) ^ (x))``: exactly the width the assignment gives x).
 
+Structural operators (issue 20), the bug classes of a datapath with lanes, resets and handshakes:
+
+* ``index``   a bus lane or bit-slice index +-1: a bit-select ``x[i]`` becomes ``x[(i) + 1]`` /
+              ``x[(i) - 1]``, an indexed part-select ``x[b +: W]`` (or ``-:``) becomes
+              ``x[(b) + (W) +: W]`` / ``x[(b) - (W) +: W]`` (the neighbouring lane). A literal
+              bit index is left to ``const`` (the same edit), as is ``i +- literal`` (``const`` moves
+              the literal). Out of range: where the index is an elaboration-time constant
+              (genvar, parameter) Verilator's -Wall reports SELRANGE, which the regression's build
+              stops on, so the mutant is killed by lint (and counted so: "Killed by: lint");
+              where it varies at run time the read is out of range only for some values, which
+              Verilator returns as zero with no warning: a test must see it.
+* ``lanes``   two lanes swapped: two adjacent elements of a concatenation exchanged
+              (``{a, b, c}`` -> ``{b, a, c}``); identical or all-constant pairs are not swapped.
+* ``noreset`` a reset branch removed: ``if (rst) A else B`` behaves as ``B``, ``if (rst) A``
+              as nothing (the condition becomes ``(rst) && 1'b0``: rst is still read, so a module
+              whose only use of rst this is does not turn into a lint UNUSED warning). A reset
+              condition is an ``if`` whose predicate is a reset signal (RESET_NAME).
+* ``rstdrop`` one register's reset assignment dropped: ``x <= 0`` inside a reset branch becomes
+              ``x <= x`` (x keeps its value through reset); not made for a branch with a single
+              assignment and no ``else`` (that is ``noreset``).
+* ``hs0`` / ``hs1``  a handshake output stuck at 0 / 1: every procedural assignment of an
+              output port named like a valid/ready flag (HANDSHAKE_NAME) in the module gets an
+              all-zeros / all-ones right-hand side (one mutant, all its assignments: the port
+              is stuck from the first clock edge, reset included). Continuously assigned
+              outputs are already ``stuck0`` / ``stuck1`` of their single assignment, and so is
+              an output with a single non-constant assignment.
+* ``flag0``   a ``last``/valid flag dropped where one expression reads it: a read of a signal
+              named like a flag (FLAG_NAME) inside a larger expression (an operand, a
+              concatenation element, an ``if`` condition, an input port connection) becomes all
+              zeros of its width; a read that is a whole right-hand side is ``stuck0`` already.
+* ``guard1``  an ``&&`` term forced: each term of an ``&&`` chain that decides a flag (the
+              right-hand side of an assignment to a flag, or the condition of an ``if`` whose
+              branch assigns one) becomes ``((t) || 1'b1)``: the flag no longer waits for that
+              term (t is still read, so a term read nowhere else is not a lint UNUSED warning).
+
 Each mutation site is either
 
 * *runtime*: an expression evaluated while the design runs (continuous assignments, always
@@ -52,6 +87,8 @@ from pathlib import Path
 import pyslang
 from pyslang import syntax
 
+OPERATORS = ("op", "const", "negate", "swap", "stuck0", "stuck1",
+             "index", "lanes", "noreset", "rstdrop", "hs0", "hs1", "flag0", "guard1")
 SWAPS = {"&": "|", "|": "&", "+": "-", "-": "+", "==": "!=", "!=": "==", "<": "<=", "<=": "<",
          ">": ">=", ">=": ">", "&&": "||", "||": "&&", "<<": ">>", ">>": "<<"}
 BINARY_KINDS = {"BinaryAndExpression", "BinaryOrExpression", "AddExpression", "SubtractExpression",
@@ -60,15 +97,21 @@ BINARY_KINDS = {"BinaryAndExpression", "BinaryOrExpression", "AddExpression", "S
                 "LogicalAndExpression", "LogicalOrExpression", "LogicalShiftLeftExpression",
                 "LogicalShiftRightExpression"}
 # Ancestors below which nothing is mutated (see the module docstring).
+# Names: a reset signal (noreset, rstdrop), a handshake output (hs0/hs1), a last/valid flag
+# (flag0, guard1).
+RESET_NAME = re.compile(r"^!?\s*\(?\s*~?\s*(rst|reset|rst_n|resetn|arst|srst)\s*\)?$")
+HANDSHAKE_NAME = re.compile(r"(^|_)(valid|ready)$")
+FLAG_NAME = re.compile(r"(^|_)(last|valid|ready|end)(_|$)")
 SKIP_KINDS = {"ParameterPortList", "DataDeclaration", "NetPortHeader", "VariablePortHeader",
               "ImplicitType", "RegType", "IntegerType", "VariableDimension", "GenvarDeclaration",
               "InitialBlock", "FunctionPortList", "StandardCaseItem_labels", "SystemName",
               "StringLiteralExpression"}
 # Ancestors that make an expression an elaboration-time constant.
-STATIC_KINDS = {"FunctionDeclaration", "ParameterDeclarationStatement", "IfGenerate",
-                "NamedParamAssignment", "OrderedParamAssignment", "MultipleConcatenationExpression_count",
-                "SimpleRangeSelect", "AscendingRangeSelect_width", "DescendingRangeSelect_width",
-                "LoopGenerate", "lvalue"}
+# (Generate blocks: only a generate-if's condition and a generate-for's header are constant;
+# their bodies are ordinary run-time logic, one copy per iteration, so they are runtime sites
+# and share the metamutant build. The `for` header is not mutated at all, see below.)
+STATIC_KINDS = {"FunctionDeclaration", "ParameterDeclarationStatement",
+                "NamedParamAssignment", "OrderedParamAssignment", "SimpleRangeSelect"}
 LITERAL = re.compile(r"^(?:(?P<size>\d+)?'(?P<signed>[sS]?)(?P<base>[bBoOdDhH]))?(?P<digits>[0-9a-fA-F_]+)$")
 BASES = {"b": 2, "o": 8, "d": 10, "h": 16}
 
@@ -79,12 +122,21 @@ class Mutant:
     file: str            # file name in rtl/
     line: int
     col: int
-    kind: str            # op, const, negate, swap, stuck0, stuck1
+    kind: str            # OPERATORS
     static: bool
     site: tuple[int, int]                      # source range of the mutated expression
     edits: list[tuple[int, int, object]]       # (start, end, text | ("range", s, e))
     original: str = ""
     mutated: str = ""
+    # A mutant that edits several separate expressions (hs0/hs1: every assignment of one
+    # port) lists their ranges; each is one select in the metamutant, all on the same id.
+    parts: list[tuple[int, int]] = field(default_factory=list)
+
+    def sites(self) -> list[tuple[int, int]]:
+        return self.parts or [self.site]
+
+    def edits_in(self, s: int, e: int) -> list:
+        return [ed for ed in self.edits if s <= ed[0] and ed[1] <= e]
 
     @property
     def key(self) -> str:
@@ -133,12 +185,12 @@ def _context(node) -> str | None:
             return "skip"
         if k == "LoopGenerate" and not _is_within(child, p.block):
             return "skip"
+        if k == "IfGenerate" and _is_within(child, p.condition):
+            static = True
         if k == "MultipleConcatenationExpression" and _is_within(child, p.expression):
             static = True
         if k in ("AscendingRangeSelect", "DescendingRangeSelect") and _is_within(child, p.right):
             static = True
-        if k in ("ContinuousAssign",):
-            pass
         if k in ("AssignmentExpression", "NonblockingAssignmentExpression") and _is_within(child, p.left):
             static = True   # target selects must be constant (Verilator)
         if k in STATIC_KINDS or k == "ScopedName":   # generate-scope selects (level[lv-1].z_out)
@@ -190,6 +242,85 @@ def _literal_variants(text: str) -> list[str]:
     return out
 
 
+def _ports(tree_root, data: bytes) -> dict[str, dict[str, str]]:
+    """module name -> {port name: 'input' | 'output' | 'inout'} (ANSI headers)."""
+    out = {}
+
+    def visit(n):
+        if _kind(n) == "ModuleHeader":
+            ports, direction = {}, "input"
+            for port in _walk(n):
+                if _kind(port) == "ImplicitAnsiPort":
+                    text = data[port.sourceRange.start.offset:port.sourceRange.end.offset].decode()
+                    m = re.match(r"\s*(input|output|inout)\b", text)
+                    direction = m.group(1) if m else direction   # `input a, b` shares one
+                    ports[port.declarator.name.valueText] = direction
+            out[n.name.valueText] = ports
+            return
+        for c in _children(n):
+            visit(c)
+    visit(tree_root)
+    return out
+
+
+def _walk(node):
+    yield node
+    for c in _children(node):
+        yield from _walk(c)
+
+
+_PORTS: dict[Path, dict] = {}
+
+
+def port_directions(rtl_dir: Path) -> dict[str, dict[str, str]]:
+    """Port directions of every module in rtl_dir (flag0 must not zero an output connection)."""
+    if rtl_dir not in _PORTS:
+        out = {}
+        for f in sorted(rtl_dir.glob("*.v")):
+            data = f.read_bytes()
+            out.update(_ports(syntax.SyntaxTree.fromText(data.decode(), f.name).root, data))
+        _PORTS[rtl_dir] = out
+    return _PORTS[rtl_dir]
+
+
+def _base_name(node) -> str | None:
+    """The identifier a plain or selected name reads (x for x, x[3], x[i +: W])."""
+    k = _kind(node)
+    if k in ("IdentifierName", "IdentifierSelectName"):
+        return node.identifier.valueText
+    return None
+
+
+def _and_terms(node) -> list:
+    """The terms of a (parenthesised) && chain, or [] when node is not one."""
+    k = _kind(node)
+    if k == "ParenthesizedExpression":
+        return _and_terms(node.expression)
+    if k != "LogicalAndExpression":
+        return []
+    out = []
+    for side in (node.left, node.right):
+        out += _and_terms(side) or [side]
+    return out
+
+
+def _in_lvalue(node) -> bool:
+    """Is node inside the target of an assignment?"""
+    child, p = node, node.parent
+    while p is not None and _kind(p) != "ModuleDeclaration":
+        if _kind(p) in ("AssignmentExpression", "NonblockingAssignmentExpression"):
+            return _is_within(child, p.left)
+        child, p = p, p.parent
+    return False
+
+
+def _assignments(node):
+    """Assignment expressions in a statement (any depth)."""
+    for n in _walk(node):
+        if _kind(n) in ("AssignmentExpression", "NonblockingAssignmentExpression"):
+            yield n
+
+
 def find_sites(path: Path, first_id: int = 0) -> FileSites:
     """Every mutant of one rtl/ file, numbered from first_id."""
     data = path.read_bytes()
@@ -202,11 +333,136 @@ def find_sites(path: Path, first_id: int = 0) -> FileSites:
         ln = bisect.bisect_right(line_starts, offset)
         return ln, len(data[line_starts[ln - 1]:offset].decode()) + 1
 
-    def add(node_range, kind, static, edits, original, mutated, at=None):
+    def add(node_range, kind, static, edits, original, mutated, at=None, parts=None):
         s, e = node_range
         line, col = pos(at if at is not None else s)
         fs.mutants.append(Mutant(first_id + len(fs.mutants), path.name, line, col, kind, static, (s, e),
-                                 edits, original, mutated))
+                                 edits, original, mutated, parts or []))
+
+    ports = port_directions(path.parent)
+    module_ports: dict[str, str] = {}
+    # Procedural assignments per target name (hs0/hs1, after the walk): (assignment, static).
+    procedural: dict[str, list] = {}
+    # Expressions that are a whole right-hand side (flag0 leaves them to stuck0).
+    whole_rhs: set[tuple[int, int]] = set()
+    # && nodes already mutated as a flag's guard (an if condition and a right-hand side can
+    # hold the same chain only once).
+    guarded: set[tuple[int, int]] = set()
+
+    def is_flag(n) -> bool:
+        name = _base_name(n)
+        return bool(name and FLAG_NAME.search(name))
+
+    def zeros(node) -> tuple:
+        s, e = rng(node)
+        return ("concat", "((", ("range", s, e), ") ^ (", ("range", s, e), "))")
+
+    def guard_terms(chain, why: str):
+        """guard1: each term of the && chain forced to 1'b1."""
+        if rng(chain) in guarded:
+            return
+        guarded.add(rng(chain))
+        for t in _and_terms(chain):
+            c = _context(t)
+            if c == "skip" or _is_constant(t):
+                continue
+            s, e = rng(t)
+            # (t || 1'b1): forced, and t still read (a term read nowhere else is not turned
+            # into a lint UNUSED warning: a test has to see the missing guard).
+            add((s, e), "guard1", c == "static", [(s, e, ("concat", "((", ("range", s, e), ") || 1'b1)"))],
+                f"{src(t)} ({why})", "1'b1")
+
+    def structural(node, k):
+        """The structural operators (index, lanes, noreset, rstdrop, flag0, guard1) at node."""
+        if k in ("BitSelect", "AscendingRangeSelect", "DescendingRangeSelect") and _in_lvalue(node):
+            # A target lane +-1 leaves one lane undriven and drives another twice (or out of
+            # range): Verilator -Wall reports each, so only reads are mutated.
+            pass
+        elif k == "BitSelect" and _kind(node.parent) == "ElementSelect":
+            ix = node.expr
+            c = _context(ix)
+            lit = _kind(ix) in ("IntegerLiteralExpression", "IntegerVectorExpression") or (
+                _kind(ix) in ("AddExpression", "SubtractExpression")
+                and any(_kind(x) == "IntegerLiteralExpression" for x in (ix.left, ix.right)))
+            if c != "skip" and not lit:
+                s, e = rng(ix)
+                for sign in ("+", "-"):
+                    add((s, e), "index", c == "static", [(s, e, ("concat", "(", ("range", s, e), f") {sign} 1"))],
+                        src(node.parent.parent), f"[({src(ix)}) {sign} 1]")
+        elif k in ("AscendingRangeSelect", "DescendingRangeSelect"):
+            base, width = node.left, node.right
+            c = _context(base)
+            if c != "skip":
+                s, e = rng(base)
+                ws, we = rng(width)
+                for sign in ("+", "-"):
+                    add((s, e), "index", c == "static",
+                        [(s, e, ("concat", "(", ("range", s, e), f") {sign} (", ("range", ws, we), ")"))],
+                        src(node.parent.parent), f"[({src(base)}) {sign} ({src(width)}) {data[rng(node)[0]:rng(node)[1]].decode().split(src(base), 1)[1].strip()}]")
+        if k == "ConcatenationExpression":
+            elems = list(node.expressions)
+            elems = [x for x in elems if not isinstance(x, pyslang.parsing.Token)]
+            c = _context(node)
+            if c != "skip":
+                for a, b in zip(elems, elems[1:]):
+                    if src(a) == src(b) or (_is_constant(a) and _is_constant(b)):
+                        continue
+                    add(rng(node), "lanes", c == "static",
+                        [(*rng(a), ("range", *rng(b))), (*rng(b), ("range", *rng(a)))],
+                        f"{{... {src(a)}, {src(b)} ...}}", f"{{... {src(b)}, {src(a)} ...}}", at=rng(a)[0])
+        if k == "ConditionalStatement":
+            pred = node.predicate
+            text = src(pred).strip()
+            c = _context(pred)
+            if RESET_NAME.match(text) and c == "runtime":
+                s, e = rng(pred)
+                # (rst) && 1'b0: the branch is never taken, and rst is still read, so the mutant
+                # is not a lint UNUSED warning in a module whose only use of rst this is: a
+                # test has to see the missing reset.
+                add((s, e), "noreset", False, [(s, e, ("concat", "(", ("range", s, e), ") && 1'b0"))],
+                    f"if ({text})", "reset branch removed")
+                assigns = [a for a in _assignments(node.statement) if _context(a.right) == "runtime"]
+                if len(assigns) > 1 or node.elseClause is not None:
+                    for a in assigns:
+                        rs, re_ = rng(a.right)
+                        add((rs, re_), "rstdrop", False, [(rs, re_, ("range", *rng(a.left)))],
+                            f"{src(a.left)} <= {src(a.right)} (reset)", f"{src(a.left)} <= {src(a.left)}")
+            elif c != "skip" and not RESET_NAME.match(text):
+                # guard1 on the condition of an if whose branch assigns a flag
+                if any(is_flag(a.left) for a in _assignments(node.statement)):
+                    for cp in _walk(pred):
+                        if _kind(cp) == "LogicalAndExpression":
+                            guard_terms(cp, "guards a flag")
+                            break
+        if k in ("AssignmentExpression", "NonblockingAssignmentExpression"):
+            if is_flag(node.left) and _kind(node.right) in ("LogicalAndExpression", "ParenthesizedExpression"):
+                if _and_terms(node.right):
+                    guard_terms(node.right if _kind(node.right) == "LogicalAndExpression"
+                                else node.right.expression, f"{src(node.left)}'s")
+        if k in ("IdentifierName", "IdentifierSelectName") and is_flag(node):
+            par = node.parent
+            while _kind(par) in ("SimpleSequenceExpr", "SimplePropertyExpr"):   # a port connection's
+                par = par.parent
+            pk = _kind(par)
+            c = _context(node)
+            if c == "skip" or rng(node) in whole_rhs:
+                return
+            if pk in ("AssignmentExpression", "NonblockingAssignmentExpression") and _is_within(node, par.left):
+                return
+            if pk in ("ElementSelect", "BitSelect", "AscendingRangeSelect", "DescendingRangeSelect",
+                      "SimpleRangeSelect", "ScopedName", "SignalEventExpression"):
+                return   # an index, or a scope name: not a flag's value
+            if pk == "NamedPortConnection":
+                inst = par.parent
+                while inst is not None and _kind(inst) != "HierarchyInstantiation":
+                    inst = inst.parent
+                mod = inst.type.valueText if inst is not None else ""
+                if ports.get(mod, {}).get(par.name.valueText, "output") != "input":
+                    return   # an output connection is a target, not a read
+            if pk == "ContinuousAssign":
+                return
+            s, e = rng(node)
+            add((s, e), "flag0", c == "static", [(s, e, zeros(node))], src(node), "all zeros")
 
     def rng(node) -> tuple[int, int]:
         return node.sourceRange.start.offset, node.sourceRange.end.offset
@@ -219,6 +475,18 @@ def find_sites(path: Path, first_id: int = 0) -> FileSites:
         k = _kind(node)
         if k == "ModuleHeader":
             fs.module_bodies.append(rng(node)[1])
+            module_ports.clear()
+            module_ports.update(ports.get(node.name.valueText, {}))
+        if k in ("AssignmentExpression", "NonblockingAssignmentExpression"):
+            whole_rhs.add(rng(node.right))
+            p = node.parent
+            while p is not None and _kind(p) not in ("AlwaysBlock", "ContinuousAssign", "ModuleDeclaration"):
+                p = p.parent
+            name = _base_name(node.left) if _kind(node.left) == "IdentifierName" else None
+            if (p is not None and _kind(p) == "AlwaysBlock" and name and HANDSHAKE_NAME.search(name)
+                    and module_ports.get(name) == "output"):
+                procedural.setdefault(name, []).append(node)
+        structural(node, k)
         ctx = None
         if k in BINARY_KINDS or k in ("IntegerLiteralExpression", "IntegerVectorExpression",
                                       "ConditionalExpression") or k == "ConditionalPredicate":
@@ -255,6 +523,18 @@ def find_sites(path: Path, first_id: int = 0) -> FileSites:
             visit(c)
 
     visit(tree.root)
+    # hs0 / hs1: a handshake output stuck, every one of its procedural assignments at once.
+    for name, assigns in procedural.items():
+        if len(assigns) == 1 and not _is_constant(assigns[0].right):
+            continue   # the same text as that assignment's stuck0 / stuck1
+        if any(_context(a.right) != "runtime" for a in assigns):
+            continue
+        parts = [rng(a.right) for a in assigns]
+        lhs = rng(assigns[0].left)
+        for kind, pre in (("hs0", "(("), ("hs1", "~((")):
+            edits = [(s, e, ("concat", pre, ("range", *lhs), ") ^ (", ("range", *lhs), "))")) for s, e in parts]
+            add(parts[0], kind, False, edits, f"{name} ({len(parts)} assignments)",
+                f"{name} stuck at {kind[-1]}", at=lhs[0], parts=parts)
     # stuck1 needs the rendered original twice: expand the placeholder into two range refs.
     for m in fs.mutants:
         # x ^ x and ~(x ^ x): all zeros / all ones at exactly the width the assignment gives
@@ -277,7 +557,8 @@ class Renderer:
         self.text = fs.data
         self.by_site: dict[tuple[int, int], list[Mutant]] = {}
         for m in runtime:
-            self.by_site.setdefault(m.site, []).append(m)
+            for site in m.sites():
+                self.by_site.setdefault(site, []).append(m)
         self.sites = sorted(self.by_site, key=lambda r: (r[0], -r[1]))
 
     def _children(self, s: int, e: int, exclude: tuple[int, int] | None):
@@ -318,7 +599,7 @@ class Renderer:
             # A mutant's arm holds plain source: when it is live no other mutant is, so the
             # sites inside it need no selects of their own (this keeps the text linear in the
             # nesting depth instead of exponential).
-            arms = [b"(tdash_mut == %d) ? (%s)" % (m.id, Renderer.apply(self.text, s, e, m.edits, self.payload))
+            arms = [b"(tdash_mut == %d) ? (%s)" % (m.id, Renderer.apply(self.text, s, e, m.edits_in(s, e), self.payload))
                     for m in self.by_site[(s, e)]]
             return b"(" + b" : ".join(arms) + b" : (%s))" % original
         edits = sorted(edits or [], key=lambda x: (x[0], x[1]))
