@@ -11,11 +11,14 @@
    (selected with +TDASH_MUT=<id>), static ones on a build of their own. First the cheapest
    configuration that compiles the file; survivors then run on every other one. A run that
    exceeds the timeout counts as killed (a hang is a failing test).
-4. reports/mutation/summary.md: killed / survived / equivalent per file and overall, the
-   diff of every survivor, the argument of every equivalent mutant (tb/mutation/equivalent.py).
+4. Every result is a file keyed by the rtl/ file's judge key (tb/mutation/store.py): a run
+   resumes, shards combine. The run ends with the merge (tb/mutation/report.py):
+   reports/mutation/summary.md (killed / survived / equivalent per file and operator class,
+   the diff of every survivor, the proof of every equivalent mutant) and the baseline entry
+   (tb/mutation/baseline.json) of every file whose mutants all have results.
 
---sample K runs K random mutants (seeded) that are not argued equivalent and fails unless every
-one is killed: the guard make test runs.
+--sample K runs K mutants that fresh baseline entries record as killed, spread over the files,
+and fails unless every one is killed: the guard make test runs.
 """
 
 from __future__ import annotations
@@ -32,7 +35,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
@@ -44,8 +46,6 @@ from tb.mutation import store as ST
 from tb.mutation.equivalent import EQUIVALENT
 
 WORK = SIM_BUILD / "mutation"
-REPORT = ROOT / "reports" / "mutation"
-BASELINE = Path(__file__).with_name("baseline.json")   # key -> status of the last full campaign
 BUILD_ARGS = ["-Wno-fatal", "-Wno-lint", "-Wno-style"]   # lint ran before; mutants build quietly
 # Mutant models are compiled without C++ optimisation: the quick runs are short, the builds
 # are what a static mutant costs.
@@ -58,8 +58,7 @@ class UsageError(Exception):
     pass
 
 
-def rtl_files() -> list[str]:
-    return sorted(p.name for p in RTL.iterdir() if p.suffix in (".v", ".vh"))
+rtl_files = ST.rtl_files
 
 
 def discover(files: list[str]) -> tuple[dict[str, S.FileSites], list[S.Mutant]]:
@@ -188,6 +187,12 @@ class Campaign:
         return max(30.0, self.timeout_factor * self.baseline[bench.name])
 
     def run_mutant(self, m: S.Mutant) -> dict:
+        t0 = time.monotonic()
+        res = self._run_mutant(m)
+        res["seconds"] = round(time.monotonic() - t0, 1)   # lint + builds + runs (report: CPU time)
+        return res
+
+    def _run_mutant(self, m: S.Mutant) -> dict:
         fs = self.all_sites[m.file]
         text = S.static_mutant(fs, m)
         res = {"id": m.id, "key": m.key, "file": m.file, "line": m.line, "kind": m.kind, "static": m.static,
@@ -268,6 +273,8 @@ class Campaign:
         def one(m):
             if self.results_dir:
                 r = ST.load(self.results_dir, m.file, keys[m.file], m.id - first[m.file], m.key)
+                if r is not None and r["status"] == "equivalent" and m.key not in EQUIVALENT:
+                    r = None   # its equivalence key was removed since: run it
                 if r is not None:
                     with self.lock:
                         self.results[m.id] = dict(r, id=m.id, resumed=True)
@@ -316,134 +323,50 @@ def diff(fs: S.FileSites, mutated: str, name: str) -> str:
     return "".join(difflib.unified_diff(a, b, f"rtl/{name}", f"mutant/{name}", n=1))
 
 
-# --- report --------------------------------------------------------------------------------
-
-def report(results: dict[int, dict], wall: float, seed: int, files: list[str]) -> str:
-    per = defaultdict(Counter)
-    for r in results.values():
-        per[r["file"]][r["status"]] += 1
-    cols = ["killed", "survived", "equivalent", "stillborn", "error"]
-    lines = ["# Mutation testing of rtl/", "",
-             f"{len(results)} mutants of {len(files)} files, seed {seed}, "
-             + (f"wall time {wall / 60:.1f} min " if wall else "merged from result files (make mutate-merge) ")
-             + "(`make mutate`; operators and exclusions: tb/mutation/sites.py)."
-             + (f" {sum(1 for r in results.values() if r.get('rechecked'))} mutants of that campaign were re-run "
-                "against the final regression (`python -m tb.mutation --recheck` / `--ids`): their survivors after "
-                "tests were added, and those run while a testbench change was half-made; their rows are the "
-                "re-run's." if any(r.get("rechecked") for r in results.values()) else ""), "",
-             "Kill rate = killed / (killed + survived): stillborn mutants (Verilator lint *errors*) "
-             "are not designs, equivalent ones are proven (a miter, or a miter under a named contract: "
-             "tb/mutation/equivalent.py, make mutate-equiv, reports/mutation/equivalence.md).", "",
-             "| file | mutants | " + " | ".join(cols) + " | kill rate |", "|---|---" + "|---" * len(cols) + "|---|"]
-    tot = Counter()
-    for f in sorted(per):
-        c = per[f]
-        tot.update(c)
-        lines.append(f"| {f} | {sum(c.values())} | " + " | ".join(str(c[k]) for k in cols) + f" | {rate(c)} |")
-    lines.append(f"| **all** | {sum(tot.values())} | " + " | ".join(str(tot[k]) for k in cols) + f" | **{rate(tot)}** |")
-    by = Counter(r.get("by", "").split(" ")[0] for r in results.values() if r["status"] == "killed")
-    lines += ["", "Killed by: " + ", ".join(f"{k} {v}" for k, v in by.most_common()) +
-              " (lint = a -Wall warning the regression's build would stop on; hang = timeout).", ""]
-    kinds = Counter((r["kind"], r["status"]) for r in results.values())
-    lines += ["| operator | " + " | ".join(cols) + " |", "|---" + "|---" * len(cols) + "|"]
-    for k in ("op", "const", "negate", "swap", "stuck0", "stuck1"):
-        lines.append(f"| {k} | " + " | ".join(str(kinds[(k, c)]) for c in cols) + " |")
-    surv = [r for r in results.values() if r["status"] in ("survived", "error")]
-    lines += ["", f"## Survivors ({len(surv)})", ""]
-    for r in sorted(surv, key=lambda r: r["id"]):
-        lines += [f"### {r['describe']}", "", f"key `{r['key']}`; ran on " +
-                  ", ".join(f"{x['bench']} ({x['verdict']})" for x in r["runs"]) + (f"; {r.get('detail')}" if r.get("detail") else ""),
-                  "", "```diff", r["diff"].rstrip(), "```", ""]
-    eq = [r for r in results.values() if r["status"] == "equivalent"]
-    lines += [f"## Equivalent mutants ({len(eq)})", ""]
-    for r in sorted(eq, key=lambda r: r["id"]):
-        lines += [f"- {r['describe']}: {EQUIVALENT[r['key']]}"]
-    stale = set(EQUIVALENT) - {r["key"] for r in results.values()}
-    if stale and len(files) == len(rtl_files()):
-        lines += ["", "Equivalence arguments that match no mutant any more (rtl/ changed; re-check them):", ""]
-        lines += [f"- `{k}`" for k in sorted(stale)]
-    lines += ["", "## Not mutated, by design", "", S.__doc__.split("Deliberately not mutated (the report repeats this list):")[1].strip()]
-    return "\n".join(lines) + "\n"
+SHARD_SEED = 7   # the stimulus seed of every campaign (shards, per-file runs, merges) unless --seed is given
 
 
-def rate(c: Counter) -> str:
-    n = c["killed"] + c["survived"] + c["error"]
-    return f"{100.0 * c['killed'] / n:.1f}%" if n else "-"
-
-
-SHARD_SEED = 7   # the stimulus seed of sharded / merged campaigns unless --seed is given
-
-
-def write_baseline(results: dict[int, dict], seed: int, files: list[str]) -> None:
-    """baseline.json: each mutant's status, and the judge key (tb/mutation/store.py) of every file
-    it was measured for, which make mutate-status compares with today's."""
-    BASELINE.write_text(json.dumps({"seed": seed, "files": {f: ST.judge_key(f) for f in files},
-                                    "status": {r["key"]: r["status"] for r in
-                                               sorted(results.values(), key=lambda r: r["id"])}}, indent=0) + "\n")
-    print(f"baseline for the make test guard: {BASELINE.relative_to(ROOT)} (commit it)")
-
-
-def merge(all_sites, mutants, files: list[str], results_dir: Path) -> int:
-    """The report (and, when complete, the baseline) from the result files of today's mutants."""
-    keys = {f: ST.judge_key(f) for f in files}
-    first = {f: fs.mutants[0].id for f, fs in all_sites.items() if fs.mutants}
-    results, missing = {}, []
-    for m in mutants:
-        r = ST.load(results_dir, m.file, keys[m.file], m.id - first[m.file], m.key)
-        if r is None:
-            missing.append(m)
-        else:
-            results[m.id] = dict(r, id=m.id)
-    seeds = sorted({r.get("seed") for r in results.values()} - {None})
-    print(f"merge: {len(results)} of {len(mutants)} mutants have results for today's RTL and benches "
-          f"(seeds {seeds}); {len(missing)} missing")
-    if not results:
-        return 1
-    REPORT.mkdir(parents=True, exist_ok=True)
-    text = report(results, 0.0, seeds[0] if len(seeds) == 1 else -1, files)
-    if missing:
-        text += f"\n{len(missing)} mutants have no result yet (run the missing shards: make mutate SHARD=i/N):\n\n"
-        text += "".join(f"- {m.describe()}\n" for m in missing[:50]) + ("- ...\n" if len(missing) > 50 else "")
-    (REPORT / "summary.md").write_text(text)
-    (REPORT / "results.json").write_text(json.dumps(sorted(results.values(), key=lambda r: r["id"]), indent=1))
-    if not missing and len(files) == len(rtl_files()) and len(seeds) == 1:
-        write_baseline(results, seeds[0], files)
-    print(text.split("## Survivors")[0])
-    print(f"report: {REPORT / 'summary.md'}")
-    return 0 if not missing else 1
-
-
-def status() -> int:
-    """make mutate-status: which rtl/ files' baseline is stale (not measured for today's text)."""
-    base = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
-    stale = ST.stale_files(base, rtl_files())
-    for f in rtl_files():
-        print(f"{'STALE' if f in stale else 'fresh'}  {f}" + (f"  ({stale[f]})" if f in stale else ""))
-    print(f"mutation baseline: {len(stale)} of {len(rtl_files())} rtl/ files stale"
-          + ("; re-run their campaign (make mutate FILES=..., or shards + make mutate-merge)" if stale else ""))
-    return 1 if stale else 0
+def pick_guard(all_sites, files: list[str], k: int, pick_seed: int) -> tuple[list[S.Mutant], dict, dict]:
+    """K mutants for the make test guard, spread over the files: K distinct files with a fresh
+    baseline (drawn at random), one killed mutant each (more per file only when fewer files are
+    fresh), so every rtl/ file, FP units included, is guarded over successive runs."""
+    from tb.mutation import report as RP
+    pool, stale, seeds = RP.guard_pool(all_sites, files)
+    rnd = random.Random(pick_seed)
+    order = sorted(pool)
+    rnd.shuffle(order)
+    picked, n = [], 0
+    while order and len(picked) < k and n < k:
+        for f in order:
+            left = [m for m in pool[f] if m not in picked]
+            if left and len(picked) < k:
+                picked.append(rnd.choice(left))
+        n += 1
+    return picked, stale, seeds
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tb.mutation", description=__doc__.split("\n\n")[0])
     ap.add_argument("--files", nargs="+", metavar="F", help="rtl/ files to mutate (default: all)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="parallel mutants (default: cores)")
-    ap.add_argument("--sample", type=int, metavar="K", help="run K random non-equivalent mutants; fail unless all are killed")
-    ap.add_argument("--seed", type=int, help="seed of the stimulus and of --sample (default: random)")
-    ap.add_argument("--ids", type=int, nargs="+", metavar="ID",
-                    help="run only these mutant ids (merged into the last full campaign's report when there is one)")
+    ap.add_argument("--sample", type=int, metavar="K", help="run K mutants that the fresh baseline entries record "
+                    "as killed, spread over the files; fail unless all are killed (the make test guard)")
+    ap.add_argument("--require-fresh", action="store_true", help="with --sample: also fail when a file's baseline "
+                    "entry is stale")
+    ap.add_argument("--seed", type=int, help=f"seed of the stimulus (default {SHARD_SEED}) and of --sample's pick "
+                    "(default: random)")
+    ap.add_argument("--ids", type=int, nargs="+", metavar="ID", help="run only these mutant ids")
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
-    ap.add_argument("--recheck", action="store_true",
-                    help="re-run the last full campaign's survivors (after adding tests) and merge into its report")
-    ap.add_argument("--shard", metavar="I/N", help="run only shard I of N (deterministic); results go to the result "
-                    "files (resumable), combine them with --merge")
+    ap.add_argument("--shard", metavar="I/N", help="run only shard I of N (deterministic); combine the shards' result "
+                    "files with --merge")
     ap.add_argument("--results", type=Path, default=ST.RESULTS, help=f"result files directory (default {ST.RESULTS})")
-    ap.add_argument("--merge", action="store_true", help="combine the result files of today's mutants into the report; "
-                    "with every mutant present, also the baseline (make mutate-merge)")
+    ap.add_argument("--merge", action="store_true", help="combine the result files of today's mutants into the report, "
+                    "and write the baseline entry of every complete file (make mutate-merge)")
     ap.add_argument("--status", action="store_true", help="list the rtl/ files whose baseline is stale; exit 1 if any")
     args = ap.parse_args(argv)
+    from tb.mutation import report as RP
     if args.status:
-        return status()
+        return RP.status()
     try:
         shard = ST.parse_shard(args.shard) if args.shard else None
     except ValueError as e:
@@ -459,86 +382,67 @@ def main(argv=None) -> int:
             raise UsageError("--sample must be >= 1")
     except UsageError as e:
         ap.error(str(e))
-    # Shards of one campaign must share the stimulus seed: without --seed they use SHARD_SEED.
-    seed = args.seed if args.seed is not None else (SHARD_SEED if shard or args.merge else secrets.randbelow(2**31))
+    # One stimulus seed for every campaign unless --seed: a file's results, however split over
+    # runs and shards, then make one baseline entry.
+    seed = args.seed if args.seed is not None else SHARD_SEED
     all_sites, mutants = discover(files)
     if args.merge:
-        return merge(all_sites, mutants, files, args.results)
+        return RP.merge(all_sites, mutants, files, args.results)
     if shard:
         mutants = [m for m in mutants if ST.in_shard(m.key, shard)]
     if args.ids:
         mutants = [m for m in mutants if m.id in set(args.ids)]
-    if args.recheck:
-        if not (REPORT / "campaign.json").exists():
-            ap.error("--recheck needs a full campaign first (make mutate)")
-        prev = json.loads((REPORT / "results.json").read_text())
-        again = {r["key"] for r in prev if r["status"] in ("survived", "error")}
-        mutants = [m for m in mutants if m.key in again]
-    if (args.recheck or args.ids) and args.seed is None and (REPORT / "campaign.json").exists():
-        # Re-runs merged into the last full campaign reuse its stimulus seed.
-        seed = json.loads((REPORT / "campaign.json").read_text())["seed"]
     if args.list:
         for m in mutants:
             print(m.describe(), "static" if m.static else "runtime")
         print(f"{len(mutants)} mutants")
         return 0
-    pick_seed = seed
     if args.sample:
-        # The guard samples mutants the last full campaign killed (BASELINE), so it checks that
-        # the regression has not lost the power it was measured to have; a known survivor is
-        # reported by make mutate, not re-found at random by make test.
-        # It also reuses the campaign's stimulus seed, so a sampled mutant sees exactly the
-        # stimulus that killed it (the regression itself runs with fresh seeds every time).
-        killed = None
-        if BASELINE.exists():
-            base = json.loads(BASELINE.read_text())
-            killed = {k for k, v in base["status"].items() if v == "killed"}
-            seed = base["seed"] if args.seed is None else seed
-        pool = [m for m in mutants if m.key not in EQUIVALENT and BN.for_file(m.file)
-                and (killed is None or m.key in killed)]
-        mutants = random.Random(pick_seed).sample(pool, min(args.sample, len(pool)))
-    print(f"mutation: {len(mutants)} mutants of {len(files)} files, {args.jobs} in parallel, stimulus seed {seed} "
-          f"(replay: python -m tb.mutation --seed {pick_seed}{' --sample %d' % args.sample if args.sample else ''})",
-          flush=True)
-    t0 = time.monotonic()
-    store = None if args.sample else args.results
-    results = Campaign(all_sites, mutants, args.jobs, seed, results_dir=store).run()
-    wall = time.monotonic() - t0
-    if shard:
-        print(f"shard {args.shard}: {len(results)} mutants ({sum(1 for r in results.values() if r.get('resumed'))} "
-              f"already done for today's RTL), {wall:.0f} s; results in {args.results} (make mutate-merge)")
-        return 0
-    bad = [r for r in results.values() if r["status"] in ("survived", "error")]
-    if args.sample:
+        # The guard samples mutants that a fresh baseline entry records as killed, so it checks
+        # that the regression has not lost the power it was measured to have; a known survivor
+        # is reported by make mutate, not re-found at random by make test. It reuses the file's
+        # campaign seed, so a sampled mutant sees exactly the stimulus that killed it (the
+        # regression itself runs with fresh seeds every time).
+        pick_seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
+        picked, stale, seeds = pick_guard(all_sites, files, args.sample, pick_seed)
+        if stale:
+            print(f"mutation guard: {len(stale)} rtl/ files have a stale baseline entry and are not guarded: "
+                  + ", ".join(f"{f} ({why})" for f, why in sorted(stale.items())), flush=True)
+        if args.require_fresh and stale:
+            print("mutation guard: FAIL, stale baseline (re-run the campaign of these files: make mutate FILES=...)")
+            return 1
+        if not picked:
+            print("mutation guard: no rtl/ file has a fresh baseline entry: nothing to sample")
+            return 2
+        t0 = time.monotonic()
+        results = {}
+        by_seed = {}
+        for m in picked:
+            by_seed.setdefault(seeds[m.file], []).append(m)
+        print(f"mutation guard: {len(picked)} mutants of {len({m.file for m in picked})} files, stimulus seeds "
+              f"{sorted(by_seed)} (replay: python -m tb.mutation --sample {args.sample} --seed {pick_seed})", flush=True)
+        for s, ms in sorted(by_seed.items()):
+            results.update(Campaign(all_sites, ms, args.jobs, s).run())
+        bad = [r for r in results.values() if r["status"] in ("survived", "error")]
         for r in bad:
             print(f"SURVIVED {r['describe']}\n{r['diff']}")
         killed = sum(r["status"] == "killed" for r in results.values())
         print(f"mutation guard: {killed} killed, {sum(r['status'] == 'stillborn' for r in results.values())} stillborn, "
-              f"{len(bad)} survived, of {len(results)} sampled, {wall:.0f} s")
+              f"{len(bad)} survived, of {len(results)} sampled, {time.monotonic() - t0:.0f} s")
         return 1 if bad else 0
-    REPORT.mkdir(parents=True, exist_ok=True)
-    full = not args.files and not args.ids
-    if args.recheck or (args.ids and (REPORT / "campaign.json").exists()):
-        # Merge into the last full campaign: its entries for these mutants are replaced (by
-        # key), the rest stand; the report says how many were re-checked.
-        prev = json.loads((REPORT / "results.json").read_text())
-        meta = json.loads((REPORT / "campaign.json").read_text())
-        new = {r["key"]: r for r in results.values()}
-        merged = [dict(new[r["key"]], rechecked=True) if r["key"] in new else r for r in prev]
-        results = {r["id"]: r for r in merged}
-        wall, seed, files = meta["wall"], meta["seed"], meta["files"]
-        meta["rechecks"] = meta.get("rechecks", []) + [{"mutants": len(new), "wall": round(time.monotonic() - t0)}]
-        (REPORT / "campaign.json").write_text(json.dumps(meta))
-        full = True
-    elif full:
-        (REPORT / "campaign.json").write_text(json.dumps({"wall": wall, "seed": seed, "files": files}))
-    text = report(results, wall, seed, files)
-    (REPORT / "summary.md").write_text(text)
-    (REPORT / "results.json").write_text(json.dumps(sorted(results.values(), key=lambda r: r["id"]), indent=1))
-    if full:
-        write_baseline(results, seed, files)
-    print(text.split("## Survivors")[0])
-    print(f"report: {REPORT / 'summary.md'}")
+    print(f"mutation: {len(mutants)} mutants of {len(files)} files, {args.jobs} in parallel, stimulus seed {seed}",
+          flush=True)
+    t0 = time.monotonic()
+    results = Campaign(all_sites, mutants, args.jobs, seed, results_dir=args.results).run()
+    wall = time.monotonic() - t0
+    print(f"campaign: {len(results)} mutants ({sum(1 for r in results.values() if r.get('resumed'))} already done for "
+          f"today's RTL and benches), {wall:.0f} s; results in {args.results}", flush=True)
+    if shard:
+        print(f"shard {args.shard} done (make mutate-merge combines the shards)")
+        return 0
+    # The report of everything measured for today's keys, and the entries of complete files.
+    all_sites, everything = discover(rtl_files())
+    RP.merge(all_sites, everything, rtl_files(), args.results)
     return 0
 
 

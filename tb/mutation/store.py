@@ -12,8 +12,16 @@
   one directory (a shared file system) need no coordination.
 * A shard i/N is the mutants whose SHA-1 of the key is i-1 mod N: deterministic, and balanced
   across files and operator classes without knowing their cost.
-* baseline.json records the judge key each file's results were measured for; `status` lists
-  the files whose key changed since (stale).
+* baseline.json holds one entry per rtl/ file: the judge key its campaign was measured for, the
+  stimulus seed and every mutant's status. Entries are written per file (a file's entry as soon
+  as all its mutants have results for today's key), so a campaign that covers some files makes
+  those fresh and leaves the others stale; `stale_files` lists the files whose recorded key is
+  not today's. The make test guard samples only fresh entries' killed mutants.
+* The mutation package's own modules are judges only where they decide a verdict (TOOL_FILES:
+  the campaign runner, the bench table, the site finder, the one-run driver). The store, the
+  report / merge code and the equivalence table are not: a fix to the report must not throw
+  away hours of results. (A key added to the equivalence table overrides the recorded verdict
+  when results are merged; a recorded "equivalent" whose key was removed counts as missing.)
 """
 
 from __future__ import annotations
@@ -27,6 +35,8 @@ from pathlib import Path
 from tb.common.runner import ROOT, RTL, SIM_BUILD
 
 RESULTS = SIM_BUILD / "mutation" / "results"
+BASELINE = Path(__file__).with_name("baseline.json")
+BASELINE_FORMAT = 2    # {"format": 2, "files": {rtl file: {"key", "seed", "status": {mutant key: status}}}}
 TOOL_FILES = ("tb/mutation/__main__.py", "tb/mutation/benches.py", "tb/mutation/sites.py", "tb/mutation/run_one.py")
 
 
@@ -54,6 +64,8 @@ def _imports(path: Path) -> set[Path]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
         for n in names:
+            if n.startswith("tb.mutation"):
+                continue   # the tool's own judges are TOOL_FILES (module docstring)
             if n.split(".")[0] in ("tb", "model"):
                 for cand in (ROOT / (n.replace(".", "/") + ".py"), ROOT / n.replace(".", "/") / "__init__.py"):
                     if cand.is_file():
@@ -79,11 +91,35 @@ def judges(rtl_file: str) -> list[Path]:
     return sorted(seen)
 
 
-def judge_key(rtl_file: str) -> str:
+def judge_key(rtl_file: str, text: bytes | None = None) -> str:
+    """The key of rtl_file (with `text` in place of its content: what an edit would make it)."""
     h = hashlib.sha256()
     for p in [RTL / rtl_file] + judges(rtl_file):
-        h.update(str(p.relative_to(ROOT)).encode() + b"\0" + _digest(p).encode() + b"\0")
+        digest = hashlib.sha256(text).hexdigest() if text is not None and p == RTL / rtl_file else _digest(p)
+        h.update(str(p.relative_to(ROOT)).encode() + b"\0" + digest.encode() + b"\0")
     return h.hexdigest()
+
+
+def rtl_files() -> list[str]:
+    return sorted(p.name for p in RTL.iterdir() if p.suffix in (".v", ".vh"))
+
+
+def load_baseline() -> dict:
+    """baseline.json in today's format (an older file, which recorded no keys, is empty)."""
+    if not BASELINE.exists():
+        return {"format": BASELINE_FORMAT, "files": {}}
+    base = json.loads(BASELINE.read_text())
+    if base.get("format") != BASELINE_FORMAT:
+        return {"format": BASELINE_FORMAT, "files": {}}
+    return base
+
+
+def update_baseline(entries: dict[str, dict]) -> None:
+    """Replace (or add) the baseline entries of some files; the others stand."""
+    base = load_baseline()
+    base["files"].update(entries)
+    base["files"] = dict(sorted(base["files"].items()))
+    BASELINE.write_text(json.dumps(base, indent=1) + "\n")
 
 
 def in_shard(key: str, shard: tuple[int, int] | None) -> bool:
@@ -123,13 +159,15 @@ def save(results: Path, file: str, key: str, index: int, result: dict) -> None:
     tmp.replace(p)   # atomic: a killed shard never leaves half a file
 
 
-def stale_files(baseline: dict, files: list[str]) -> dict[str, str]:
-    """File -> why it is stale (no recorded key, or the recorded key differs from today's)."""
+def stale_files(baseline: dict, files: list[str], keys: dict[str, str] | None = None) -> dict[str, str]:
+    """File -> why it is stale (never measured for a recorded key, or measured for another key
+    than today's: the file, its benches or the mutation tool changed since)."""
     recorded = baseline.get("files", {})
     out = {}
     for f in files:
+        key = keys[f] if keys else judge_key(f)
         if f not in recorded:
-            out[f] = "never measured with a recorded key"
-        elif recorded[f] != judge_key(f):
-            out[f] = "changed since (file or its benches)"
+            out[f] = "no campaign result recorded for it"
+        elif recorded[f]["key"] != key:
+            out[f] = "changed since its campaign (the file, its benches or the mutation tool)"
     return out
