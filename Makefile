@@ -141,17 +141,19 @@ area-tools:
 	  else echo "error: make area needs Debian's yosys, opensta and qflow-tech-osu018 (apt-get install yosys opensta qflow-tech-osu018)" >&2; exit 2; fi; \
 	fi
 
-# Every mutant of rtl/ against the regression's benches (tb/mutation); a full run rewrites
-# tb/mutation/baseline.json, which the make test guard samples.
-# SHARD=i/N runs a deterministic share; results are files keyed by RTL content and mutant
-# (sim_build/mutation/results/, resumable); make mutate-merge combines them into the report.
+# Every mutant of rtl/ (or FILES=) against the regression's benches (tb/mutation), stimulus
+# seed 7 unless SEED=; results are files keyed by each rtl/ file's judge key and the mutant
+# (sim_build/mutation/results/, resumable), SHARD=i/N runs a deterministic share. The run ends
+# with the merge: reports/mutation/summary.md, and the tb/mutation/baseline.json entry of every
+# file whose mutants all have results (what the make test guard samples; commit it).
 mutate: $(STAMP)
 	$(SIMENV) $(VPY) -m tb.mutation --jobs $(JOBS) $(if $(SEED),--seed $(SEED)) $(if $(FILES),--files $(FILES)) $(if $(SHARD),--shard $(SHARD))
 
 mutate-merge: $(STAMP)
 	$(VPY) -m tb.mutation --merge $(if $(SEED),--seed $(SEED)) $(if $(FILES),--files $(FILES))
 
-# Which rtl/ files' mutation baseline is stale (file or its benches changed since); exit 1 if any.
+# Which rtl/ files' mutation baseline is stale (file or its benches changed since), and the
+# kill rate of the fresh ones, overall and per operator class; exit 1 if any is stale.
 mutate-status: $(STAMP)
 	$(VPY) -m tb.mutation --status
 
