@@ -246,9 +246,10 @@ def cycle_model(kind: str, depth: int = DEFAULT_DEPTH, n: int = 16, fmt: str = "
     if kind not in ("tdash", "dense"):
         raise ValueError(f"kind must be 'tdash' or 'dense', got {kind!r}")
 
+    step = S.stepper(depth, n, order)     # schedule_step, checked once (model/tests)
+
     def step_window(pend):
-        window = list(pend) + [0] * (depth - len(pend))
-        _, z_after, as_rows = S.schedule_step(window, depth, n, order)
+        z_after, as_rows = step(list(pend) + [0] * (depth - len(pend)))
         return z_after[:len(pend)], as_rows
 
     def finish(beats) -> int:
@@ -270,3 +271,18 @@ def pipeline_beat(beat: Beat, fmt: str = "int", rows_field: int | None = None):
     z = effectual(job)
     return PipeBeat(beat.rows if rows_field is None else rows_field, beat.last,
                     [int(m) for m in S.pack_rows(z)], (beat.a, beat.b, z))
+
+
+def pipeline_beats(job: Job, depth: int = DEFAULT_DEPTH) -> list:
+    """:func:`pipeline_beat` of every beat of ``job`` (:func:`beats`), with the Z flags and
+    masks computed once for the whole job (the benches feed thousands of jobs per run)."""
+    from .pipeline import Beat as PipeBeat
+
+    z = effectual(job)
+    masks = S.pack_rows(z).tolist()
+    out = []
+    for start in range(0, job.rows, depth):
+        stop = min(start + depth, job.rows)
+        out.append(PipeBeat(stop - start, stop == job.rows, masks[start:stop],
+                            (job.a[start:stop], job.b[start:stop], z[start:stop])))
+    return out

@@ -44,11 +44,17 @@ cycle steps_0 + ... + steps_j + FIXED_LATENCY, counted from the first beat's cyc
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
+
+import numpy as np
 
 QUEUE_BEATS = 3          # queue capacity in beats of depth rows (tdash_stage_queue: CAP = 3*DEPTH)
 ROOM_BEATS = 2           # in_ready while at most ROOM_BEATS*depth rows are queued
+SAMPLE_FIELDS = ("rst", "in_valid", "in_ready", "out_valid", "out_ready", "err")
+"""Bits 0..5 of a cycle's sample (:meth:`StagedPipeline.play`); bits 6.. hold the window's rows."""
+WINDOW_SHIFT = len(SAMPLE_FIELDS)
+MEMO_LIMIT = 1 << 18     # scheduler results remembered per model (cleared when full)
 
 
 @dataclass
@@ -85,6 +91,9 @@ class StagedPipeline:
         self.depth = depth
         self.step_window = step_window
         self.finish = finish
+        # step_window is a pure function of the window, so its answers are remembered (a dense
+        # or a repeated job schedules the same windows again and again).
+        self._memo: dict = {}
         self.reset()
 
     def reset(self) -> None:
@@ -146,9 +155,18 @@ class StagedPipeline:
                 break
         if not ((count >= depth or has_last) and enable):
             return False, False, 0
-        after, as_rows = self.step_window(self.pend[:job_rows])
+        after, as_rows = self._schedule(self.pend[:job_rows])
         self.pend[:job_rows] = after
         return True, has_last and as_rows >= job_rows, min(as_rows, job_rows)
+
+    def _schedule(self, window: list):
+        key = tuple(window)
+        hit = self._memo.get(key)
+        if hit is None:
+            if len(self._memo) >= MEMO_LIMIT:
+                self._memo.clear()
+            hit = self._memo[key] = self.step_window(window)
+        return hit
 
     def _push(self, beat: Beat) -> None:
         if self.bad(beat):
@@ -160,3 +178,174 @@ class StagedPipeline:
         if beat.last:
             self.results.append(self.finish(self.job))
             self.job = []
+
+
+@dataclass
+class Played:
+    """What :meth:`StagedPipeline.play` saw and did: per cycle a sample (:data:`SAMPLE_FIELDS`
+    bits, the window's rows from bit :data:`WINDOW_SHIFT`), ``out_data`` at cycle 0 and at
+    every change, every output handshake (cycle, value), and the resets it placed."""
+
+    samples: np.ndarray
+    changes: list
+    results: list
+    resets_placed: list = field(default_factory=list)
+
+    @property
+    def ncycles(self) -> int:
+        return len(self.samples)
+
+
+def _sample(o: Outputs, rst: bool, valid: bool, ready: bool) -> int:
+    return (rst | valid << 1 | o.in_ready << 2 | o.out_valid << 3 | ready << 4 | o.err << 5
+            | o.window_rows << WINDOW_SHIFT)
+
+
+def play(model: StagedPipeline, beats: Sequence[Beat], rst: np.ndarray, bubble: np.ndarray, ready: np.ndarray,
+         tail: int, reset_in: Sequence[tuple[str, Callable]] = (), reset_after: int = 0) -> Played:
+    """Drive ``model`` with ``beats`` from an upstream that keeps a beat offered until it is
+    taken (valid/ready) and starts offering a new one only in a cycle whose ``bubble`` is low;
+    ``rst`` resets in its cycle and withdraws the offer; ``ready`` is the downstream's
+    ``out_ready`` per cycle (the stream agents of tb/common/tdash_tb_stream.v).
+
+    The run ends ``tail`` cycles after every beat has been accepted and the pipeline is empty;
+    control arrays too short for that are an error. ``reset_in`` is a list of (name,
+    predicate(outputs, model, cycle)): once the run is ``reset_after`` cycles old, the first
+    cycle whose state matches a predicate not yet used gets a 1..2-cycle reset pulse (written
+    into ``rst``, recorded in ``resets_placed``), until each has had one.
+
+    Without ``reset_in`` the run takes :func:`_play_fast`, the same rules as
+    :meth:`StagedPipeline.clock` with the state in local variables (model/tests/test_pipeline.py
+    holds the two equal, cycle by cycle, on every kind of run).
+    """
+    if not reset_in:
+        return _play_fast(model, beats, rst, bubble, ready, tail)
+    return _play_literal(model, beats, rst, bubble, ready, tail, reset_in, reset_after)
+
+
+def _play_literal(model: StagedPipeline, beats, rst, bubble, ready, tail: int, reset_in=(), reset_after: int = 0) -> Played:
+    """:func:`play` cycle by cycle through :meth:`StagedPipeline.outputs` and :meth:`StagedPipeline.clock`."""
+    n, cycles = len(beats), len(rst)
+    samples = np.zeros(cycles, dtype=np.uint8)
+    changes, results, placed = [], [], []
+    todo = list(reset_in)
+    idx, holding, prev, end = 0, False, None, None
+    for c in range(cycles):
+        o = model.outputs()
+        if todo and c >= reset_after and not rst[c]:
+            hit = next((k for k, (_, pred) in enumerate(todo) if pred(o, model, c)), None)
+            if hit is not None:
+                placed.append((todo.pop(hit)[0], c))
+                rst[c:c + 1 + (c % 2)] = True
+        r = bool(rst[c])
+        valid = idx < n and not r and (holding or not bubble[c])
+        rdy = bool(ready[c])
+        samples[c] = _sample(o, r, valid, rdy)
+        if o.out_data != prev:
+            changes.append((c, o.out_data))
+            prev = o.out_data
+        if o.out_valid and rdy and not r:
+            results.append((c, o.out_data))
+        accepted = valid and o.in_ready
+        model.clock(r, valid, beats[idx] if valid else None, rdy)
+        if accepted:
+            idx, holding = idx + 1, False
+        else:
+            holding = valid
+        if end is None and idx == n and model.idle and not todo:
+            end = c + tail
+        if end is not None and c >= end:
+            return Played(samples[:c + 1], changes, results, placed)
+    raise _too_short(cycles, idx, n, results, [name for name, _ in todo])
+
+
+def _too_short(cycles: int, idx: int, n: int, results: list, todo: list) -> RuntimeError:
+    return RuntimeError(f"the control pattern ({cycles} cycles) ended before the run did: "
+                        f"{idx} of {n} beats accepted, {len(results)} results"
+                        + (f", resets still to place: {todo}" if todo else ""))
+
+
+def _play_fast(m: StagedPipeline, beats: Sequence[Beat], rst, bubble, ready, tail: int) -> Played:
+    """:func:`play` without reset placement: rules 1-5 of the module docstring, inlined."""
+    depth, room, finish, step_window = m.depth, ROOM_BEATS * m.depth, m.finish, m.step_window
+    schedule = m._schedule
+    pend, last, job, queued = m.pend, m.last, m.job, m.results
+    op_valid, op_last, op_result = m.op_valid, m.op_last, m.op_result
+    out_valid, out_data, err = m.out_valid, m.out_data, m.err
+    n, cycles = len(beats), len(rst)
+    samples = bytearray(cycles)
+    changes, results = [], []
+    idx, holding, prev, end = 0, False, None, None
+    rst_l, bubble_l, ready_l = rst.tolist(), bubble.tolist(), ready.tolist()
+    c = -1
+    for c in range(cycles):
+        count = len(pend)
+        in_ready = count <= room
+        r = rst_l[c]
+        valid = idx < n and not r and (holding or not bubble_l[c])
+        rdy = ready_l[c]
+        samples[c] = (r | valid << 1 | in_ready << 2 | out_valid << 3 | rdy << 4 | err << 5
+                      | (count if count < depth else depth) << WINDOW_SHIFT)
+        if out_data != prev:
+            changes.append((c, out_data))
+            prev = out_data
+        if out_valid and rdy and not r:
+            results.append((c, out_data))
+        accepted = valid and in_ready
+        if r:                                                   # rule 5
+            pend, last, job, queued = [], [], [], deque()
+            op_valid = op_last = out_valid = err = False
+            op_result = out_data = 0
+        else:
+            enable = rdy or not out_valid                        # rule 4
+            step = job_end = False
+            adv = 0
+            if enable and count:                                 # rule 3
+                if step_window is None:
+                    step, job_end, adv = True, last[0], 1
+                else:
+                    lim = count if count < depth else depth
+                    has_last = True in last[:lim]
+                    job_rows = last.index(True, 0, lim) + 1 if has_last else depth
+                    if count >= depth or has_last:
+                        after, as_rows = schedule(pend[:job_rows])
+                        pend[:job_rows] = after
+                        step = True
+                        job_end = has_last and as_rows >= job_rows
+                        adv = as_rows if as_rows < job_rows else job_rows
+            if enable:
+                if op_valid and op_last:
+                    out_data = op_result
+                out_valid = op_valid and op_last
+                op_valid, op_last = step, job_end
+                if job_end:
+                    op_result = queued.popleft()
+            if adv:
+                del pend[:adv]
+                del last[:adv]
+            if accepted:                                         # rules 1, 2
+                beat = beats[idx]
+                rows = beat.rows
+                if not 1 <= rows <= depth:
+                    err = True
+                else:
+                    pend.extend(beat.pend[:rows])
+                    last.extend([False] * (rows - 1) + [bool(beat.last)])
+                    job.append(beat)
+                    if beat.last:
+                        queued.append(finish(job))
+                        job = []
+        if accepted:
+            idx, holding = idx + 1, False
+        else:
+            holding = valid
+        if end is None and idx == n and not (pend or job or op_valid or out_valid):
+            end = c + tail
+        if end is not None and c >= end:
+            break
+    else:
+        raise _too_short(cycles, idx, n, results, [])
+    m.pend, m.last, m.job, m.results = pend, last, job, queued
+    m.op_valid, m.op_last, m.op_result = op_valid, op_last, op_result
+    m.out_valid, m.out_data, m.err = out_valid, out_data, err
+    return Played(np.frombuffer(bytes(samples[:c + 1]), dtype=np.uint8), changes, results)

@@ -182,6 +182,44 @@ def schedule_step(z: Sequence[int], depth: int = DEFAULT_DEPTH, n: int = LANES, 
     return ms, window, leading_empty_rows(window)
 
 
+@lru_cache(maxsize=None)
+def stepper(depth: int = DEFAULT_DEPTH, n: int = LANES, order=DEFAULT_ORDER):
+    """A fast form of :func:`schedule_step` for the cycle-level models, which call it once per
+    simulated step: ``step(z) -> (z_after, as_rows)`` on a list of ``depth`` row masks that
+    the caller guarantees valid (parameters are checked once, here, not per call).
+
+    Bit-parallel per level like :func:`_step_bitparallel` (Fig 10: all lanes of a level
+    choose at once on the level's input, then the AND gates remove their pairs), with the
+    loops cut short where nothing is left to choose. model/tests/test_scheduler.py holds it
+    equal to :func:`schedule_step`.
+    """
+    level_masks, opts, full = _tables(depth, n, order)
+    plan = tuple((mask, tuple((row, shift, n - shift) for row, shift in opts)) for mask in level_masks)
+
+    def step(z):
+        w = list(z)
+        for mask, ops in plan:
+            pending = mask
+            for row, shift, back in ops:
+                x = w[row]
+                if not x:
+                    continue
+                take = (((x >> shift) | (x << back)) & full & pending) if shift else x & pending
+                if take:
+                    pending &= ~take
+                    w[row] = x & ~((((take << shift) | (take >> back)) & full) if shift else take)
+                    if not pending:
+                        break
+        as_rows = 0
+        for row in w:
+            if row:
+                break
+            as_rows += 1
+        return w, as_rows
+
+    return step
+
+
 def _rot_down(x, shift: int, n: int, full: int):
     """Bit i of the result = bit (i + shift) mod n of x (lane i looks ``shift`` lanes up)."""
     if shift == 0:

@@ -162,11 +162,13 @@ def cycle_model(depth: int = DEFAULT_DEPTH, n: int = 16, fmt: str = "int", acc_w
     array of :func:`results`, or with ``acc_w`` the out_data bus (:func:`pack_results`)."""
     from .pipeline import StagedPipeline
 
+    step = S.stepper(depth, n, order)     # schedule_step, checked once (model/tests)
+
     def step_window(pend):
         pad = [0] * (depth - len(pend))
-        outs = [S.schedule_step([p[r] for p in pend] + pad, depth, n, order) for r in range(len(pend[0]))]
-        after = [tuple(z_after[k] for _, z_after, _ in outs) for k in range(len(pend))]
-        return after, min(as_rows for _, _, as_rows in outs)
+        outs = [step([p[r] for p in pend] + pad) for r in range(len(pend[0]))]
+        after = [tuple(z_after[k] for z_after, _ in outs) for k in range(len(pend))]
+        return after, min(as_rows for _, as_rows in outs)
 
     def finish(beats):
         job = TileJob(np.concatenate([bt.data[0] for bt in beats], axis=1),

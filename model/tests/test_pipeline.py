@@ -89,3 +89,61 @@ def test_tile_no_stall_is_the_closed_form():
     out = drive(T.cycle_model(3), beats)
     assert [c for c, _ in out] == T.tile_result_cycles(jobs, 3).tolist()
     assert all((v == T.results(j, 3)).all() for (_, v), j in zip(out, jobs))
+
+
+def _controls(rng, cycles, style):
+    """Per-cycle rst, bubble and ready arrays of one kind of run."""
+    bubble = rng.random(cycles) < (0.0 if style == "none" else 0.3)
+    ready = rng.random(cycles) >= (0.0 if style == "none" else 0.4)
+    if style == "runs":                           # long idle and back-pressure runs
+        for start in rng.integers(0, cycles, 40):
+            bubble[start:start + int(rng.integers(0, 50))] = True
+        for start in rng.integers(0, cycles, 40):
+            ready[start:start + int(rng.integers(0, 50))] = False
+    rst = np.zeros(cycles, dtype=bool)
+    if style == "resets":
+        for start in np.flatnonzero(rng.random(cycles) < 0.004):
+            rst[start:start + int(rng.integers(1, 4))] = True
+    return rst, bubble, ready
+
+
+def _pe_run(rng, kind, depth, bad):
+    beats = []
+    for j in random_jobs(rng, 40):
+        for bt in PE.beats(j, depth):
+            if bad and rng.random() < 0.05:
+                beats.append(PE.pipeline_beat(bt, rows_field=int(rng.choice([0, depth + 1]))))
+            beats.append(PE.pipeline_beat(bt))
+    return lambda: PE.cycle_model(kind, depth), beats
+
+
+def _tile_run(rng, depth, bad):
+    beats = []
+    for _ in range(15):
+        rows = int(rng.integers(1, 30))
+        a = rng.integers(-50, 50, (2, rows, 16))
+        b = np.where(rng.random((3, rows, 16)) < rng.uniform(0, 1), 0, rng.integers(-50, 50, (3, rows, 16)))
+        beats += T.tile_beats(T.TileJob(a, b), depth)
+    return lambda: T.cycle_model(depth, acc_w=40), beats   # out_data as the bus (an int)
+
+
+@pytest.mark.parametrize("style", ["none", "random", "runs", "resets", "bad"])
+@pytest.mark.parametrize("kind,depth", [("tdash", 3), ("tdash", 2), ("dense", 3), ("tile", 3), ("tile", 2)])
+def test_fast_play_equals_the_literal_clock(kind, depth, style):
+    """model.pipeline.play's inlined loop (the benches' predictor) and the literal
+    outputs()/clock() loop agree on every cycle's sample, every out_data change and every
+    result, from a fresh model and after a run (state carried over)."""
+    from model import pipeline as PL
+
+    rng = np.random.default_rng([depth, len(kind), len(style)])
+    make, beats = _tile_run(rng, depth, False) if kind == "tile" else _pe_run(rng, kind, depth, style == "bad")
+    fast, literal = make(), make()
+    for rep in range(2):
+        rst, bubble, ready = _controls(rng, 40000, style)
+        got = PL.play(fast, beats, rst.copy(), bubble, ready, 8)
+        want = PL._play_literal(literal, beats, rst.copy(), bubble, ready, 8)
+        assert got.samples.tolist() == want.samples.tolist(), f"run {rep}: samples"
+        assert got.changes == want.changes and got.results == want.results, f"run {rep}: out_data"
+        assert got.ncycles < 40000 and len(got.results) > 0
+        if style in ("none", "random", "runs"):
+            assert len(want.results) == sum(bt.last for bt in beats)

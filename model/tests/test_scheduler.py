@@ -119,6 +119,22 @@ def test_as_counts_leading_empty_rows():
 
 # --- invariants on random windows -------------------------------------------------------
 
+@pytest.mark.parametrize("order", list(P.OPTION_SETS))
+@pytest.mark.parametrize("depth", P.DEPTHS)
+@pytest.mark.parametrize("n", [P.LANES, 4, 5, 18, 20, 32, 33])
+def test_fast_stepper_equals_the_literal_step(order, depth, n):
+    """The cycle models' stepper (model/scheduler.py stepper) is schedule_step, window by
+    window, from empty to full and at every density."""
+    rng = np.random.default_rng(4321 + depth * 100 + n)
+    density = rng.random(2000)[:, None, None]
+    windows = S.pack_rows(rng.random((2000, depth, n)) < density).astype(np.int64).tolist()
+    windows += [[0] * depth, [(1 << n) - 1] * depth]
+    step = S.stepper(depth, n, order)
+    for z in windows:
+        _, z_after, as_rows = S.schedule_step(z, depth, n, order)
+        assert step(z) == (z_after, as_rows), z
+
+
 @pytest.mark.parametrize("depth", P.DEPTHS)
 @pytest.mark.parametrize("n", [P.LANES, 4, 18, 33])
 def test_literal_and_vectorised_agree_and_schedule_is_valid(depth, n):

@@ -40,6 +40,17 @@ def pack_lanes_batch(values: np.ndarray, width: int) -> list[int]:
     return list((values * shifts).sum(axis=1))
 
 
+def pack_values_rows(values: np.ndarray, width: int) -> list[int]:
+    """:func:`pack_values` of each row of a 2-D array (one bus per row), vectorised."""
+    values = np.asarray(values, dtype=np.int64)
+    if width in (8, 16, 32, 64):
+        raw = values.astype(f"<i{width // 8}")
+        size = raw.shape[1] * (width // 8)
+        blob = raw.tobytes()
+        return [int.from_bytes(blob[k:k + size], "little") for k in range(0, len(blob), size)]
+    return [pack_values(row, width) for row in values]
+
+
 def pack_values(values: np.ndarray, width: int) -> int:
     """Signed integers (any shape, row-major) -> one bus integer, element e at [e*width +: width].
 

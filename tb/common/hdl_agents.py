@@ -27,8 +27,11 @@ from typing import Callable, Sequence
 import numpy as np
 from cocotb.triggers import RisingEdge
 
-TRACE_FIELDS = ("rst", "in_valid", "in_ready", "out_valid", "out_ready", "err")
-"""Bits 0..5 of a trace entry; bits 6..7 hold the rows present in the window."""
+from model import pipeline as PL
+
+TRACE_FIELDS = PL.SAMPLE_FIELDS
+"""Bits 0..5 of a trace entry (tdash_tb_stream.v captures the model's sample layout); bits 6..7
+hold the rows present in the window."""
 TAIL = 8
 """Cycles a run goes on after the last result: a duplicated result would show there."""
 STYLES = ("none", "random", "idle_runs", "backpressure_runs", "both", "alternate")
@@ -110,50 +113,17 @@ class Expected:
 
 def predict(model, beats: Sequence, ctl: Controls, reset_in: Sequence[tuple[str, Callable]] = (),
             reset_after: int = 0) -> Expected:
-    """Play ``beats`` through ``model`` (a model.pipeline.StagedPipeline) under ``ctl``.
-
-    ``reset_in`` is a list of (name, predicate(outputs, model, cycle)): once the run is
-    ``reset_after`` cycles old, the first cycle whose state matches a predicate not yet used
-    gets a 1..2-cycle reset pulse (recorded in ``resets_placed``), until each has had one. The run ends TAIL cycles after every beat has been
-    accepted and the pipeline is empty; a pattern too short for that is an error.
+    """Play ``beats`` through ``model`` (a model.pipeline.StagedPipeline) under ``ctl``, with
+    the HDL source's rule (model.pipeline.play: a beat, once offered, stays until taken; a
+    reset withdraws it) and reset pulses placed by ``reset_in`` once the run is
+    ``reset_after`` cycles old (see model.pipeline.play). The run ends TAIL cycles after every
+    beat has been accepted and the pipeline is empty; a pattern too short for that is an error.
     """
-    n, cycles = len(beats), len(ctl)
-    trace = np.zeros(cycles, dtype=np.uint8)
-    changes, results, placed = [], [], []
-    todo = list(reset_in)
-    idx, holding, prev, end = 0, False, None, None
-    rst_arr, bubble, ready = ctl.rst, ctl.bubble, ctl.ready
-    for c in range(cycles):
-        o = model.outputs()
-        if todo and c >= reset_after and not rst_arr[c]:
-            hit = next((k for k, (_, pred) in enumerate(todo) if pred(o, model, c)), None)
-            if hit is not None:
-                placed.append((todo.pop(hit)[0], c))
-                rst_arr[c:c + 1 + (c % 2)] = True
-        rst = bool(rst_arr[c])
-        valid = idx < n and not rst and (holding or not bubble[c])
-        rdy = bool(ready[c])
-        trace[c] = (rst | valid << 1 | o.in_ready << 2 | o.out_valid << 3 | rdy << 4 | o.err << 5
-                    | o.window_rows << 6)
-        if o.out_data != prev:
-            changes.append((c, o.out_data))
-            prev = o.out_data
-        if o.out_valid and rdy and not rst:
-            results.append((c, o.out_data))
-        accepted = valid and o.in_ready
-        model.clock(rst, valid, beats[idx] if valid else None, rdy)
-        if accepted:
-            idx, holding = idx + 1, False
-        else:
-            holding = valid
-        if end is None and idx == n and model.idle and not todo:
-            end = c + TAIL
-        if end is not None and c >= end:
-            trunc = Controls(rst_arr[:c + 1].copy(), bubble[:c + 1].copy(), ready[:c + 1].copy())
-            return Expected(trace[:c + 1], changes, trunc, results, placed)
-    raise RuntimeError(f"the control pattern ({cycles} cycles) ended before the run did: "
-                       f"{idx} of {n} beats accepted, {len(results)} results"
-                       + (f", resets still to place: {[name for name, _ in todo]}" if todo else ""))
+    rst = ctl.rst.copy()
+    got = PL.play(model, beats, rst, ctl.bubble, ctl.ready, TAIL, reset_in, reset_after)
+    end = got.ncycles
+    applied = Controls(rst[:end], ctl.bubble[:end].copy(), ctl.ready[:end].copy())
+    return Expected(got.samples, got.changes, applied, got.results, got.resets_placed)
 
 
 def _hex_words(path: Path) -> list[int]:
@@ -170,9 +140,9 @@ async def play(dut, words: Sequence[int], in_width: int, ctl: Controls) -> tuple
     """Run the HDL agents once: beats ``words`` (``in_width`` bits each) under ``ctl``.
     Returns the captured trace, the out_data changes and the seconds spent loading files."""
     t0 = time.perf_counter()
-    digits = (in_width + 3) // 4
-    Path("tb_beats.hex").write_text("".join(f"{w:0{digits}x}\n" for w in words))
-    Path("tb_ctl.hex").write_text("".join(f"{w:x}\n" for w in ctl.words()))
+    nbytes = (in_width + 7) // 8      # tdash_tb_stream's $fread layout: big-endian bytes per word
+    Path("tb_beats.bin").write_bytes(b"".join(w.to_bytes(nbytes, "big") for w in words))
+    Path("tb_ctl.bin").write_bytes(ctl.words().tobytes())
     load = time.perf_counter() - t0
     dut.ncycles.value = len(ctl)
     dut.nbeats.value = len(words)
@@ -250,7 +220,7 @@ class HdlBench:
     def __init__(self, dut, depth: int, in_width: int, out_width: int, signed: bool, handshake=None):
         from cocotb.clock import Clock
 
-        from tb.common.runner import dut_params
+        from tb.common.runner import dut_params, simulator
 
         p = dut_params()
         self.max_beats = 1 << p.get("BEAT_AW", HARNESS_SIZES["verilator"]["BEAT_AW"])
@@ -260,7 +230,11 @@ class HdlBench:
         self.handshake = handshake
         self.simulated = 0
         self.hdl_wall = 0.0
-        Clock(dut.clk, 10, unit="ns").start()
+        # Verilator: the C++ (GPI) clock. Python writes no signal while a run plays, so the
+        # inertial-write caveat of impl="gpi" does not apply, and the Python coroutine clock
+        # costs a Python callback per edge. Icarus: the coroutine clock (under Icarus 11 the
+        # GPI clock made no progress in 10 minutes).
+        Clock(dut.clk, 10, unit="ns", impl="gpi" if simulator() == "verilator" else "py").start()
         dut.go.value = 0
 
     def model(self):

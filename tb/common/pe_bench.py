@@ -30,7 +30,7 @@ from model import fp as FP
 from model import params as P
 from model import pe as PE
 from tb.common import hdl_agents as H
-from tb.common.bus import pack_values
+from tb.common.bus import pack_values, pack_values_rows
 from tb.common.fcov import HandshakeCoverage, PeCoverage
 from tb.common.runner import SIM_BUILD, dut_params, seeded_rng
 from tb.common.stream import Sink, Source, bus_writer, reset, run_cycles, start, stream_bus, stream_through
@@ -120,18 +120,38 @@ class PeHdlBench(PeConfig, H.HdlBench):
         beat = PE.Beat(values[0], values[1], self.depth, bool(rng.integers(0, 2)), int(rng.integers(0, 3)))
         return beat, int(rng.choice(self.bad_rows_fields()))
 
+    def job_words(self, job) -> list[int]:
+        """:meth:`word` of every beat of ``job``, packed a whole job at a time."""
+        depth, n = self.depth, self.n
+        nbeats = -(-job.rows // depth)
+        pad = np.zeros((nbeats * depth - job.rows, n), dtype=np.int64)
+        a = pack_values_rows(np.vstack([job.a, pad]).reshape(nbeats, depth * n), self.dw)
+        b = pack_values_rows(np.vstack([job.b, pad]).reshape(nbeats, depth * n), self.dw)
+        bw, rw = self.bw, self.rw
+        tail = job.mode << (2 * bw + rw + 1)
+        rows = [depth] * (nbeats - 1) + [job.rows - depth * (nbeats - 1)]
+        return [ak | bk << bw | r << 2 * bw | (k == nbeats - 1) << (2 * bw + rw) | tail
+                for k, (ak, bk, r) in enumerate(zip(a, b, rows))]
+
     def streams(self, jobs, rng=None, bad_rate: float = 0.0):
         """(model beats, harness words) of the jobs, with bad beats mixed in at ``bad_rate``."""
         model_beats, words = [], []
         for job in jobs:
             job.check_width(self.dw)
-            for beat in PE.beats(job, self.depth):
-                if bad_rate and rng.random() < bad_rate:
+            if job.fmt != self.fmt:          # the DUT reads every job in its own format
+                job = PE.Job(job.a, job.b, job.mode, self.fmt)
+            beats, job_words = PE.pipeline_beats(job, self.depth), self.job_words(job)
+            if not bad_rate:
+                model_beats += beats
+                words += job_words
+                continue
+            for beat, word in zip(beats, job_words):
+                if rng.random() < bad_rate:
                     bad, field = self.bad_beat(rng)
                     model_beats.append(PE.pipeline_beat(bad, self.fmt, rows_field=field))
                     words.append(self.word(bad, field))
-                model_beats.append(PE.pipeline_beat(beat, self.fmt))
-                words.append(self.word(beat))
+                model_beats.append(beat)
+                words.append(word)
         return model_beats, words
 
     async def run(self, jobs, rng, style: str = "none", label: str = "", reset_rate: float = 0.0,
