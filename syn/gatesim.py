@@ -1,0 +1,304 @@
+"""Zero-delay, cycle-based simulation of the mapped netlists (issue 21, item 5): the cells'
+own Liberty functions (syn/cells.py), 64 independent lanes per run, every net's toggles
+counted per group of lanes.
+
+Why not Verilator or Icarus: there are no simulation models of the OSU cells; the Liberty
+functions are the cells' definition, and evaluating them directly, levelised and bit-parallel
+(one numpy uint64 word per net, bit i = lane i), needs no model generator, no C++ build
+per design and simulates 64 stimulus streams at once.
+
+Netlist (:func:`prepare`): the netlists syn/area.py writes (the design, its staging queue,
+the MAC) lose the buffers Yosys' ``insbuf`` added after ``stat`` only so OpenSTA could read
+wire aliases (they are not in the area either): per module, the netlist's BUFX2 count minus
+``stat``'s, which are the module's last cells (checked). Then one Yosys run joins and flattens
+them to JSON: cells with their pins' net numbers.
+
+Semantics. Each cycle: the inputs are set, the combinational cells are evaluated in level
+order (zero delay: settled values, no glitches), the outputs are read, then every flip-flop
+(DFFPOSX1, the only sequential cell the flows map to; its CLK must be the ``clk`` port)
+takes its D. A net toggles in a cycle when its settled value differs from the previous
+cycle's; toggles are counted per group of lanes (a workload), only in the cycles the group's
+mask marks active. Glitches are not counted (no delays): the energy is a lower bound in
+absolute terms, for both designs alike.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from syn import cells as C
+from syn import timing as T
+
+LANES = 64
+BUF = "BUFX2"
+
+
+class NetlistError(Exception):
+    pass
+
+
+# --------------------------------------------------------------------------- netlist prep
+_MODULE = re.compile(r"^module (\S+?)\s*\(", re.M)
+_INST = re.compile(r"^  ([A-Z][A-Z0-9]*) (\S+) \((.*?)\n  \);\n", re.M | re.S)
+_CONN = re.compile(r"\.(\w+)\((.*?)\)(?:,\s*\n|\s*\n|$)", re.S)
+
+
+def _plain(name: str) -> str:
+    return name.replace("\\", "").strip()
+
+
+def strip_insbuf(text: str, stat: dict, lib_cells) -> tuple[str, int]:
+    """``text`` (one Yosys netlist) with, per module, its last (netlist BUFX2 - stat BUFX2)
+    buffers turned back into the ``assign`` they replaced; returns (text, buffers removed)."""
+    counts = {_plain(k): m["num_cells_by_type"].get(BUF, 0) for k, m in stat["modules"].items()}
+    out, removed = [], 0
+    starts = [m.start() for m in _MODULE.finditer(text)] + [len(text)]
+    out.append(text[:starts[0]])
+    for s, e in zip(starts, starts[1:]):
+        body = text[s:e]
+        name = _plain(_MODULE.match(body).group(1))
+        if name not in counts:
+            raise NetlistError(f"module {name} is not in the synthesis statistics")
+        insts = [m for m in _INST.finditer(body) if m.group(1) in lib_cells]
+        excess = sum(1 for m in insts if m.group(1) == BUF) - counts[name]
+        if excess < 0:
+            raise NetlistError(f"module {name}: fewer {BUF} in the netlist than in its statistics")
+        tail = insts[len(insts) - excess:] if excess else []
+        if any(m.group(1) != BUF for m in tail):
+            raise NetlistError(f"module {name}: the last {excess} cells are not all insbuf buffers")
+        pieces, pos = [], 0
+        for m in tail:
+            conns = dict(_CONN.findall(m.group(3)))
+            if set(conns) != {"A", "Y"}:
+                raise NetlistError(f"module {name}: buffer {m.group(2)} has pins {sorted(conns)}")
+            pieces += [body[pos:m.start()], f"  assign {conns['Y'].strip()} = {conns['A'].strip()} ;\n"]
+            pos = m.end()
+        pieces.append(body[pos:])
+        out.append("".join(pieces))
+        removed += excess
+    return "".join(out), removed
+
+
+def prepare(netlists, stats, top: str, lib: Path, out: Path) -> dict:
+    """Join, strip the insbuf buffers, flatten with Yosys; returns the flat JSON module and
+    the number of buffers removed. ``out`` is the JSON path (the joined Verilog beside it)."""
+    cells, _ = C.library(str(lib))
+    names: dict[str, str] = {}
+    texts, removed = [], 0
+    for path, stat in zip(netlists, stats):
+        text, n = strip_insbuf(Path(path).read_text(), stat, cells)
+        texts.append(T.clean_names(text, names))
+        removed += n
+    joined = out.with_suffix(".v")
+    joined.write_text("\n".join(texts))
+    yosys = shutil.which("yosys")
+    if yosys is None:
+        raise NetlistError("yosys not found (apt-get install yosys)")
+    script = (f"read_liberty -lib {lib}\nread_verilog {joined}\nhierarchy -check -top {top}\n"
+              f"flatten\nopt_clean\nwrite_json {out}\n")
+    ys = out.with_suffix(".ys")
+    ys.write_text(script)
+    proc = subprocess.run([yosys, "-q", "-l", str(out.with_suffix(".log")), str(ys)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise NetlistError(f"yosys could not flatten {top} (log {out.with_suffix('.log')}):\n{proc.stderr[-2000:]}")
+    # A submodule netlist of other parameters than the instance's (a wrong queue run) shows
+    # as a resized port: refuse it rather than simulate half a design.
+    resized = [ln for ln in out.with_suffix(".log").read_text().splitlines() if "Resizing cell port" in ln]
+    if resized:
+        raise NetlistError(f"{top}: the joined netlists do not fit together: {resized[0].strip()}")
+    return {"json": str(out), "insbuf_removed": removed}
+
+
+# ------------------------------------------------------------------------------ simulator
+@dataclass
+class Group:
+    """Cells of one type and output pin at one level: evaluated together."""
+    fn: object
+    ins: list           # per input pin, an int array of net indices
+    out: np.ndarray
+
+
+class GateSim:
+    """A flat netlist (Yosys JSON) on ``LANES`` lanes. Net index = Yosys bit number; two extra
+    indices hold the constants."""
+
+    def __init__(self, netlist_json: str, lib: Path, clock: str = "clk"):
+        data = json.loads(Path(netlist_json).read_text())
+        tops = [m for m, v in data["modules"].items() if v.get("attributes", {}).get("top")]
+        mods = {m: v for m, v in data["modules"].items() if v.get("cells") or v.get("ports")}
+        top = tops[0] if tops else next(iter(mods))
+        mod = data["modules"][top]
+        self.lib, self.units = C.library(str(lib))
+        bits = [b for p in mod["ports"].values() for b in p["bits"] if isinstance(b, int)]
+        bits += [b for c in mod["cells"].values() for bs in c["connections"].values() for b in bs if isinstance(b, int)]
+        nmax = max(bits) + 1
+        self.C0, self.C1 = nmax, nmax + 1
+        self.n = nmax + 2
+
+        def net(b):
+            if isinstance(b, int):
+                return b
+            return self.C1 if b == "1" else self.C0       # "0", and x/z read as 0
+
+        self.ports = {p: (v["direction"], [net(b) for b in v["bits"]]) for p, v in mod["ports"].items()}
+        if clock not in self.ports:
+            raise NetlistError(f"{top} has no {clock} port")
+        clk_net = self.ports[clock][1][0]
+        self.cells = []                 # (name, type, {pin: net})
+        driver = {}                     # net -> (cell index, pin)
+        self.loads: dict[int, list] = {}
+        ff_d, ff_q = [], []
+        for name, c in mod["cells"].items():
+            typ = c["type"]
+            if typ not in self.lib:
+                raise NetlistError(f"cell {name}: {typ} is not a library cell (unflattened module?)")
+            cell = self.lib[typ]
+            if cell.unsupported:
+                raise NetlistError(f"cell {name}: {typ} is {cell.unsupported}, which the simulator does not model")
+            conn = {p: net(b[0]) for p, b in c["connections"].items()}
+            k = len(self.cells)
+            self.cells.append((name, typ, conn))
+            for p, nt in conn.items():
+                if cell.pins[p].direction == "output":
+                    if nt in driver:
+                        raise NetlistError(f"net {nt} has two drivers")
+                    driver[nt] = (k, p)
+                else:
+                    self.loads.setdefault(nt, []).append((k, p))
+            if cell.ff:
+                if conn["CLK"] != clk_net:
+                    raise NetlistError(f"flip-flop {name} is not clocked by {clock}")
+                q = [p for p in cell.outputs if cell.pins[p].function == cell.ff["state"]]
+                if len(q) != len(cell.outputs):
+                    raise NetlistError(f"{typ}: outputs other than the plain state are not modelled")
+                ff_d.append(conn["D"])
+                ff_q.append(conn[q[0]])
+        self.driver = driver
+        self.ff_d, self.ff_q = np.array(ff_d, dtype=np.int64), np.array(ff_q, dtype=np.int64)
+        inputs = {b for d, bs in self.ports.values() if d == "input" for b in bs}
+        self._levelise(inputs | set(ff_q) | {self.C0, self.C1})
+        self.V = np.zeros(self.n, dtype=np.uint64)
+        self.V[self.C1] = C.ONES
+        self.prev = self.V.copy()
+        self.counts: list[np.ndarray] = []
+
+    def _levelise(self, sources: set):
+        level = np.full(self.n, -1, dtype=np.int64)
+        for s in sources:
+            level[s] = 0
+        undriven = [nt for nt in self.loads if nt not in self.driver and level[nt] < 0]
+        for nt in undriven:
+            level[nt] = 0
+        self.undriven = len(undriven)
+        # Kahn over combinational cell outputs.
+        comb = [k for k, (_, typ, _) in enumerate(self.cells) if not self.lib[typ].ff]
+        waiting = {}
+        fanout: dict[int, list] = {}
+        ready = []
+        for k in comb:
+            _, typ, conn = self.cells[k]
+            ins = [conn[p] for p in self.lib[typ].inputs]
+            w = sum(1 for nt in ins if level[nt] < 0)
+            waiting[k] = w
+            for nt in ins:
+                if level[nt] < 0:
+                    fanout.setdefault(nt, []).append(k)
+            if w == 0:
+                ready.append(k)
+        cell_level = {}
+        while ready:
+            k = ready.pop()
+            _, typ, conn = self.cells[k]
+            lv = 1 + max([level[conn[p]] for p in self.lib[typ].inputs] or [0])
+            cell_level[k] = lv
+            for p in self.lib[typ].outputs:
+                nt = conn[p]
+                level[nt] = lv
+                for j in fanout.get(nt, []):
+                    waiting[j] -= 1
+                    if waiting[j] == 0:
+                        ready.append(j)
+        if len(cell_level) != len(comb):
+            raise NetlistError(f"{len(comb) - len(cell_level)} combinational cells are in a loop")
+        self.level = level
+        groups: dict[tuple, list] = {}
+        for k, lv in cell_level.items():
+            _, typ, conn = self.cells[k]
+            for p in self.lib[typ].outputs:
+                groups.setdefault((lv, typ, p), []).append(k)
+        self.groups = []
+        fns = {}
+        for (lv, typ, p), ks in sorted(groups.items()):
+            if (typ, p) not in fns:
+                fns[(typ, p)] = C.compile_function(self.lib[typ].pins[p].function)
+            fn, pins = fns[(typ, p)]
+            ins = [np.array([self.cells[k][2][q] for k in ks], dtype=np.int64) for q in pins]
+            out = np.array([self.cells[k][2][p] for k in ks], dtype=np.int64)
+            self.groups.append(Group(fn, ins, out))
+        self.depth = int(max(cell_level.values(), default=0))
+
+    # ---------------------------------------------------------------------------- running
+    def set(self, port: str, words: np.ndarray) -> None:
+        """Per bit of ``port`` (LSB first), the word of its 64 lanes."""
+        self.V[self.ports[port][1]] = words
+
+    def get(self, port: str) -> np.ndarray:
+        return self.V[self.ports[port][1]]
+
+    def evaluate(self) -> None:
+        V = self.V
+        for g in self.groups:
+            V[g.out] = g.fn(*(V[i] for i in g.ins))
+
+    def count(self, masks) -> None:
+        """Add this cycle's toggles (settled values against the previous cycle's) to one
+        counter per mask (a uint64 word of the lanes to count)."""
+        diff = self.V ^ self.prev
+        if not self.counts:
+            self.counts = [np.zeros(self.n, dtype=np.int64) for _ in masks]
+        for acc, m in zip(self.counts, masks):
+            if m:
+                acc += np.bitwise_count(diff & np.uint64(m))
+        self.prev[:] = self.V
+
+    def clock(self) -> None:
+        self.V[self.ff_q] = self.V[self.ff_d]
+
+
+# ----------------------------------------------------------------------- lane bit packing
+def pack(lanes_bits: np.ndarray) -> np.ndarray:
+    """(LANES, nbits) bools -> (nbits,) uint64 words, bit i = lane i."""
+    b = np.packbits(np.ascontiguousarray(lanes_bits.T), axis=1, bitorder="little")
+    return b.view("<u8").reshape(-1)
+
+
+def unpack(words: np.ndarray) -> np.ndarray:
+    """(nbits,) uint64 words -> (LANES, nbits) bools."""
+    b = np.unpackbits(words.astype("<u8").view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+    return b.T.astype(bool)
+
+
+def to_bits(values, width: int) -> np.ndarray:
+    """Integers (two's complement if negative), width <= 62 -> (len, width) bools, LSB first."""
+    v = np.asarray(values, dtype=np.int64).ravel() & ((1 << width) - 1)
+    return ((v[:, None] >> np.arange(width, dtype=np.int64)) & 1).astype(bool)
+
+
+def from_bits(bits: np.ndarray, signed: bool) -> list[int]:
+    """(lanes, width) bools -> Python ints."""
+    w = bits.shape[1]
+    weights = [1 << k for k in range(w)]
+    out = []
+    for row in bits:
+        x = sum(wt for wt, b in zip(weights, row) if b)
+        if signed and row[-1]:
+            x -= 1 << w
+        out.append(x)
+    return out

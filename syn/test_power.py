@@ -1,0 +1,214 @@
+"""syn/cells.py, syn/gatesim.py and syn/power.py without Yosys or OpenSTA: Liberty reading,
+the cells' Boolean functions, the bit-parallel simulator and its toggle counts, the insbuf
+strip, and the energy arithmetic on a hand-made netlist and library."""
+
+import itertools
+import json
+
+import numpy as np
+import pytest
+
+from syn import cells as C
+from syn import gatesim as G
+from syn import power as P
+
+# A tiny library: exact binary fractions, so the energies below are exact.
+LIB = """library (tiny) {
+  time_unit : "1ns"; leakage_power_unit : "1nW"; capacitive_load_unit (1,pf); nom_voltage : 2.0;
+  lu_table_template (t2) { variable_1 : total_output_net_capacitance; variable_2 : input_net_transition;
+    index_1 ("0, 1"); index_2 ("0, 1"); }
+  power_lut_template (e2) { variable_1 : total_output_net_capacitance; variable_2 : input_transition_time;
+    index_1 ("0, 1"); index_2 ("0, 1"); }
+  power_lut_template (p1) { variable_1 : input_transition_time; index_1 ("0, 1"); }
+  cell (INVX1) { area : 16; cell_leakage_power : 2;
+    pin (A) { direction : input; capacitance : 0.5; }
+    pin (Y) { direction : output; function : "(!A)";
+      timing () { related_pin : "A"; timing_sense : negative_unate;
+        rise_transition (t2) { values ("0.5, 0.5", "0.5, 0.5"); }
+        fall_transition (t2) { values ("0.5, 0.5", "0.5, 0.5"); } }
+      internal_power () { related_pin : "A";
+        rise_power (e2) { values ("0.25, 0.25", "0.25, 0.25"); }
+        fall_power (e2) { values ("0.75, 0.75", "0.75, 0.75"); } } } }
+  cell (XOR2X1) { area : 56; cell_leakage_power : 4;
+    pin (A) { direction : input; capacitance : 0.25; }
+    pin (B) { direction : input; capacitance : 0.25; }
+    pin (Y) { direction : output; function : "(A^B)";
+      timing () { related_pin : "A"; timing_sense : non_unate;
+        rise_transition (t2) { values ("0.5, 0.5", "0.5, 0.5"); }
+        fall_transition (t2) { values ("0.5, 0.5", "0.5, 0.5"); } }
+      timing () { related_pin : "B"; timing_sense : non_unate;
+        rise_transition (t2) { values ("0.5, 0.5", "0.5, 0.5"); }
+        fall_transition (t2) { values ("0.5, 0.5", "0.5, 0.5"); } }
+      internal_power () { related_pin : "A";
+        rise_power (e2) { values ("1, 1", "1, 1"); } fall_power (e2) { values ("1, 1", "1, 1"); } }
+      internal_power () { related_pin : "B";
+        rise_power (e2) { values ("3, 3", "3, 3"); } fall_power (e2) { values ("3, 3", "3, 3"); } } } }
+  cell (DFFPOSX1) { area : 96; cell_leakage_power : 8;
+    ff (DS0000,P0002) { next_state : "D"; clocked_on : "CLK"; }
+    pin (CLK) { direction : input; capacitance : 0.125; clock : true;
+      internal_power () { rise_power (p1) { values ("0.125, 0.125"); } fall_power (p1) { values ("0.375, 0.375"); } } }
+    pin (D) { direction : input; capacitance : 0.25;
+      internal_power () { rise_power (p1) { values ("0.5, 0.5"); } fall_power (p1) { values ("1.5, 1.5"); } } }
+    pin (Q) { direction : output; function : "DS0000";
+      timing () { related_pin : "CLK"; timing_sense : non_unate; timing_type : rising_edge;
+        rise_transition (t2) { values ("0.5, 0.5", "0.5, 0.5"); }
+        fall_transition (t2) { values ("0.5, 0.5", "0.5, 0.5"); } }
+      internal_power () { related_pin : "CLK";
+        rise_power (e2) { values ("2, 2", "2, 2"); } fall_power (e2) { values ("4, 4", "4, 4"); } } } }
+  cell (LATCH) { area : 0; latch (DS0000,P0000) { data_in : "D"; enable : "CLK"; }
+    pin (CLK) { direction : input; } pin (D) { direction : input; }
+    pin (Q) { direction : output; function : "DS0000"; } }
+}
+"""
+
+
+@pytest.fixture
+def lib(tmp_path):
+    p = tmp_path / "tiny.lib"
+    p.write_text(LIB)
+    return p
+
+
+def test_liberty_cells_pins_tables(lib):
+    cells, units = C.library(str(lib))
+    assert sorted(cells) == ["DFFPOSX1", "INVX1", "LATCH", "XOR2X1"]
+    assert units["voltage"] == 2.0
+    inv = cells["INVX1"]
+    assert (inv.area, inv.leakage_nw, inv.inputs, inv.outputs) == (16.0, 2.0, ["A"], ["Y"])
+    assert inv.pins["A"].capacitance == 0.5 and inv.pins["Y"].function == "(!A)"
+    assert inv.pins["Y"].transition["A"][2] == "negative_unate"
+    assert cells["DFFPOSX1"].ff == {"state": "DS0000", "next_state": "D", "clocked_on": "CLK"}
+    assert cells["DFFPOSX1"].pins["CLK"].passive is not None and cells["DFFPOSX1"].unsupported is None
+    assert cells["LATCH"].unsupported == "a latch"
+    rise = cells["XOR2X1"].pins["Y"].internal["B"][0]
+    assert rise.vars == ("total_output_net_capacitance", "input_transition_time")
+    assert rise.at(total_output_net_capacitance=0.5, input_transition_time=0.25) == 3.0
+
+
+def test_table_interpolation_and_extrapolation():
+    t = C.Table(("x", "y"), ((0.0, 1.0), (0.0, 2.0)), (0.0, 4.0, 8.0, 12.0))
+    assert t.at(x=0.0, y=0.0) == 0.0
+    assert t.at(x=1.0, y=2.0) == 12.0
+    assert t.at(x=0.5, y=1.0) == 6.0          # bilinear: (0 + 4 + 8 + 12) / 4
+    assert t.at(x=2.0, y=0.0) == 16.0         # linear past the last index
+    v = P._interp_many(t, {"x": np.array([0.5, 2.0]), "y": np.array([1.0, 0.0])})
+    assert v.tolist() == [6.0, 16.0]
+
+
+@pytest.mark.parametrize("func,truth", [
+    ("(!((S A) + (!S B)))", lambda S, A, B: 1 - ((S & A) | ((1 - S) & B))),    # OSU MUX2X1
+    ("(((A B)+(B C))+(C A))", lambda A, B, C: (A & B) | (B & C) | (C & A)),      # FAX1 carry
+    ("((A^B)^C)", lambda A, B, C: A ^ B ^ C),                                     # FAX1 sum
+    ("(!((A+B) (C+D)))", lambda A, B, C, D: 1 - ((A | B) & (C | D))),              # OAI22
+    ("A' & B | 0", lambda A, B: (1 - A) & B),
+])
+def test_functions_bit_parallel_truth_tables(func, truth):
+    fn, pins = C.compile_function(func)
+    combos = list(itertools.product((0, 1), repeat=len(pins)))
+    # Lane i of each pin's word carries combination i: one call evaluates them all.
+    words = [np.array([sum(c[k] << i for i, c in enumerate(combos))], dtype=np.uint64) for k in range(len(pins))]
+    got = int(fn(*words)[0])
+    want = sum(truth(**dict(zip(pins, c))) << i for i, c in enumerate(combos))
+    mask = (1 << len(combos)) - 1
+    assert got & mask == want
+
+
+def test_pack_unpack_bits():
+    rng = np.random.default_rng(3)
+    bits = rng.random((G.LANES, 37)) < 0.5
+    assert (G.unpack(G.pack(bits)) == bits).all()
+    assert G.to_bits([-1, 5], 4).tolist() == [[True] * 4, [True, False, True, False]]
+    assert G.from_bits(np.array([[True] * 4, [True, False, True, False]]), signed=True) == [-1, 5]
+
+
+def _counter_json(path):
+    """q (2 bits) counts up: q0' = !q0 (INVX1), q1' = q1 ^ q0 (XOR2X1); out = !q1."""
+    cells = {
+        "ff0": {"type": "DFFPOSX1", "connections": {"CLK": [2], "D": [5], "Q": [3]}},
+        "ff1": {"type": "DFFPOSX1", "connections": {"CLK": [2], "D": [6], "Q": [4]}},
+        "inv": {"type": "INVX1", "connections": {"A": [3], "Y": [5]}},
+        "xor": {"type": "XOR2X1", "connections": {"A": [4], "B": [3], "Y": [6]}},
+        "out": {"type": "INVX1", "connections": {"A": [4], "Y": [7]}},
+    }
+    ports = {"clk": {"direction": "input", "bits": [2]}, "q": {"direction": "output", "bits": [3, 4]},
+             "nq1": {"direction": "output", "bits": [7]}}
+    path.write_text(json.dumps({"modules": {"cnt": {"attributes": {"top": 1}, "ports": ports, "cells": cells}}}))
+    return path
+
+
+def test_gate_simulation_and_toggle_counts(lib, tmp_path):
+    sim = G.GateSim(str(_counter_json(tmp_path / "cnt.json")), lib)
+    assert sim.depth == 1 and len(sim.ff_d) == 2
+    seen = []
+    masks = [1, 0b110, 0]
+    sim.evaluate()
+    sim.prev[:] = sim.V
+    for cycle in range(5):
+        sim.clock()
+        sim.evaluate()
+        seen.append(G.from_bits(G.unpack(sim.get("q"))[:1], signed=False)[0])
+        # lane 0 counted every cycle; lanes 1, 2 only in the first two; mask 0 never
+        sim.count([masks[0], masks[1] if cycle < 2 else 0, masks[2]])
+    assert seen == [1, 2, 3, 0, 1]
+    q0, q1, d0, d1, nq1 = 3, 4, 5, 6, 7
+    c = sim.counts
+    # q0 toggles every cycle, q1 in cycles 1 and 3 (1->2, 3->0); d1 = q1 ^ q0 is 1, 1, 0, 0, 1
+    # after a 0: toggles in cycles 0, 2, 4; nq1 with q1.
+    assert [int(c[0][i]) for i in (q0, q1, d0, d1, nq1)] == [5, 2, 5, 3, 2]
+    assert [int(c[1][i]) for i in (q0, q1, d0, d1, nq1)] == [4, 2, 4, 2, 2]   # 2 lanes x 2 cycles
+    assert not c[2].any()
+
+
+def test_energy_arithmetic(lib, tmp_path):
+    sim = G.GateSim(str(_counter_json(tmp_path / "cnt.json")), lib)
+    ne = P.net_energy(sim, P.re.compile("never"), "sched_b", input_slew=0.5)
+    e = ne.per_toggle["model"]["sched_b"]
+    v2 = 4.0
+    # q0 (DFF Q): Q internal (2 + 4) / 2 + 0.5 * C * V^2, C = INV A 0.5 + XOR B 0.25.
+    assert e[3] == 3.0 + 0.5 * 0.75 * v2
+    # q1: loads XOR A 0.25 + INV A 0.5.
+    assert e[4] == 3.0 + 0.5 * 0.75 * v2
+    # d0 (INV Y): (0.25 + 0.75) / 2 + 0.5 * 0.25 (DFF D) * V^2 + D pin (0.5 + 1.5) / 2.
+    assert e[5] == 0.5 + 0.5 * 0.25 * v2 + 1.0
+    # d1 (XOR Y): mean over A and B of (rise + fall) / 2 = (1 + 3) / 2, + the same D load.
+    assert e[6] == 2.0 + 0.5 * 0.25 * v2 + 1.0
+    # nq1: an INV with no load.
+    assert e[7] == 0.5
+    assert ne.clock_per_cycle["model"]["sched_b"] == 2 * (0.125 + 0.375)
+    assert ne.leakage_nw["sched_b"] == 2 * 8 + 2 * 2 + 4
+    # OpenSTA's weighting: every related pin, rise + fall, x 0.5 (x 1 for a clock or a
+    # single-input cell); clock pins twice per cycle.
+    s = ne.per_toggle["sta"]["sched_b"]
+    assert s[3] == 6.0 + 0.5 * 0.75 * v2
+    assert s[5] == 1.0 + 0.5 * 0.25 * v2 + 1.0
+    assert s[6] == 0.5 * 2 + 0.5 * 6 + 0.5 * 0.25 * v2 + 1.0
+    assert ne.clock_per_cycle["sta"]["sched_b"] == 4 * (0.125 + 0.375)
+    tog = np.zeros(sim.n)
+    tog[[3, 6]] = [10, 4]
+    got = P.energy(ne, tog, cycles=10, period_ns=100.0)
+    want = 10 * e[3] + 4 * e[6] + 10 * 1.0 + 10 * 100.0 * 24 * 1e-6
+    assert got["sched_b"] == want and got["total"] == want and got["compute"] == 0.0
+
+
+def test_simulator_refuses_what_it_cannot_model(lib, tmp_path):
+    p = tmp_path / "latch.json"
+    p.write_text(json.dumps({"modules": {"m": {"attributes": {"top": 1},
+                 "ports": {"clk": {"direction": "input", "bits": [2]}},
+                 "cells": {"l": {"type": "LATCH", "connections": {"CLK": [2], "D": [2], "Q": [3]}}}}}}))
+    with pytest.raises(G.NetlistError, match="a latch"):
+        G.GateSim(str(p), lib)
+
+
+def test_strip_insbuf_turns_the_tail_buffers_into_assigns():
+    cells = {"BUFX2": None, "INVX1": None}
+    text = ("module m(a, y, z);\n  INVX1 _1_ (\n    .A(a),\n    .Y(w)\n  );\n"
+            "  BUFX2 _2_ (\n    .A(w),\n    .Y(y)\n  );\n  BUFX2 _3_ (\n    .A(\\x.y [3]),\n    .Y(z)\n  );\nendmodule\n")
+    out, n = G.strip_insbuf(text, {"modules": {"\\m": {"num_cells_by_type": {"INVX1": 1}}}}, cells)
+    assert n == 2
+    assert "  assign y = w ;\n" in out and "  assign z = \\x.y [3] ;\n" in out and "BUFX2" not in out
+    # One buffer is ABC's (in the statistics): only the last is insbuf's.
+    out, n = G.strip_insbuf(text, {"modules": {"\\m": {"num_cells_by_type": {"INVX1": 1, "BUFX2": 1}}}}, cells)
+    assert n == 1 and out.count("BUFX2") == 1 and "assign z = \\x.y [3] ;" in out
+    with pytest.raises(G.NetlistError, match="not all insbuf"):
+        G.strip_insbuf(text.replace("BUFX2 _2_", "INVX1 _2_").replace("INVX1 _1_", "BUFX2 _1_"),
+                       {"modules": {"\\m": {"num_cells_by_type": {"INVX1": 1}}}}, cells)
