@@ -3,9 +3,9 @@
 * The *judge key* of an rtl/ file is a SHA-256 over the file's text and the text of everything
   that decides whether its mutants are killed: the bench folders of every block that compiles it
   (tb/<block>/), every project module they import, transitively (tb/common/..., model/...), and
-  the mutation tool's bench table, site finder and runner. The other rtl/ files are not in it (a
-  change there does not change this file's mutants). HDL files a bench reads by path (harnesses
-  in tb/common/) are not followed: a limitation (see the report).
+  the mutation tool's bench table, site finder and runner, and the HDL harnesses (tb/common/*.v)
+  those benches compile. The other rtl/ files are not in it (a change there does not change this
+  file's mutants).
 * One result file per mutant: <results>/<file>/<judge key[:16]>/<n>.json, n = the mutant's
   index within its file (stable for the same file text, unlike the global id). A run skips a
   mutant whose file exists for today's key: a campaign is resumable, and shards that write into
@@ -75,18 +75,24 @@ def _imports(path: Path) -> set[Path]:
 
 def judges(rtl_file: str) -> list[Path]:
     """The files whose text decides whether rtl_file's mutants are killed (besides itself): the
-    bench folders of the blocks that compile it (tb/<block>/: tests, HDL harnesses), and every
-    project module they import, transitively (tb/common/..., model/...)."""
+    bench folders of the blocks that compile it (tb/<block>/: tests, HDL harnesses), the HDL
+    harnesses outside rtl/ those benches compile (tb/common/*.v), every project module the
+    benches import, transitively (tb/common/..., model/...), and the tool's TOOL_FILES with
+    their imports. The bench table's own imports (every block's test module, for its
+    parameter sets) are not followed: what they decide for this file is which blocks and
+    configurations compile it, and those blocks' folders are in the list already."""
     from tb.mutation import benches as BN
-    blocks = sorted({b.block for b in BN.for_file(rtl_file)})
-    todo = [p for b in blocks for p in _files_under(ROOT / "tb" / b)] + [ROOT / f for f in TOOL_FILES]
+    bench_list = BN.for_file(rtl_file)
+    blocks = sorted({b.block for b in bench_list})
+    harnesses = sorted({Path(s) for b in bench_list for s in b.sources if Path(s).is_absolute()})
+    todo = [p for b in blocks for p in _files_under(ROOT / "tb" / b)] + harnesses + [ROOT / f for f in TOOL_FILES]
     seen: set[Path] = set()
     while todo:
         p = todo.pop()
         if p in seen:
             continue
         seen.add(p)
-        if p.suffix == ".py":
+        if p.suffix == ".py" and p != ROOT / "tb" / "mutation" / "benches.py":
             todo += sorted(_imports(p) - seen)
     return sorted(seen)
 
