@@ -27,8 +27,6 @@ import argparse
 import difflib
 import json
 import os
-import random
-import secrets
 import shutil
 import signal
 import subprocess
@@ -326,25 +324,6 @@ def diff(fs: S.FileSites, mutated: str, name: str) -> str:
 SHARD_SEED = 7   # the stimulus seed of every campaign (shards, per-file runs, merges) unless --seed is given
 
 
-def pick_guard(all_sites, files: list[str], k: int, pick_seed: int) -> tuple[list[S.Mutant], dict, dict]:
-    """K mutants for the make test guard, spread over the files: K distinct files with a fresh
-    baseline (drawn at random), one killed mutant each (more per file only when fewer files are
-    fresh), so every rtl/ file, FP units included, is guarded over successive runs."""
-    from tb.mutation import report as RP
-    pool, stale, seeds = RP.guard_pool(all_sites, files)
-    rnd = random.Random(pick_seed)
-    order = sorted(pool)
-    rnd.shuffle(order)
-    picked, n = [], 0
-    while order and len(picked) < k and n < k:
-        for f in order:
-            left = [m for m in pool[f] if m not in picked]
-            if left and len(picked) < k:
-                picked.append(rnd.choice(left))
-        n += 1
-    return picked, stale, seeds
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tb.mutation", description=__doc__.split("\n\n")[0])
     ap.add_argument("--files", nargs="+", metavar="F", help="rtl/ files to mutate (default: all)")
@@ -398,38 +377,7 @@ def main(argv=None) -> int:
         print(f"{len(mutants)} mutants")
         return 0
     if args.sample:
-        # The guard samples mutants that a fresh baseline entry records as killed, so it checks
-        # that the regression has not lost the power it was measured to have; a known survivor
-        # is reported by make mutate, not re-found at random by make test. It reuses the file's
-        # campaign seed, so a sampled mutant sees exactly the stimulus that killed it (the
-        # regression itself runs with fresh seeds every time).
-        pick_seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
-        picked, stale, seeds = pick_guard(all_sites, files, args.sample, pick_seed)
-        if stale:
-            print(f"mutation guard: {len(stale)} rtl/ files have a stale baseline entry and are not guarded: "
-                  + ", ".join(f"{f} ({why})" for f, why in sorted(stale.items())), flush=True)
-        if args.require_fresh and stale:
-            print("mutation guard: FAIL, stale baseline (re-run the campaign of these files: make mutate FILES=...)")
-            return 1
-        if not picked:
-            print("mutation guard: no rtl/ file has a fresh baseline entry: nothing to sample")
-            return 2
-        t0 = time.monotonic()
-        results = {}
-        by_seed = {}
-        for m in picked:
-            by_seed.setdefault(seeds[m.file], []).append(m)
-        print(f"mutation guard: {len(picked)} mutants of {len({m.file for m in picked})} files, stimulus seeds "
-              f"{sorted(by_seed)} (replay: python -m tb.mutation --sample {args.sample} --seed {pick_seed})", flush=True)
-        for s, ms in sorted(by_seed.items()):
-            results.update(Campaign(all_sites, ms, args.jobs, s).run())
-        bad = [r for r in results.values() if r["status"] in ("survived", "error")]
-        for r in bad:
-            print(f"SURVIVED {r['describe']}\n{r['diff']}")
-        killed = sum(r["status"] == "killed" for r in results.values())
-        print(f"mutation guard: {killed} killed, {sum(r['status'] == 'stillborn' for r in results.values())} stillborn, "
-              f"{len(bad)} survived, of {len(results)} sampled, {time.monotonic() - t0:.0f} s")
-        return 1 if bad else 0
+        return RP.guard(Campaign, all_sites, files, args)
     print(f"mutation: {len(mutants)} mutants of {len(files)} files, {args.jobs} in parallel, stimulus seed {seed}",
           flush=True)
     t0 = time.monotonic()

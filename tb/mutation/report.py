@@ -15,6 +15,9 @@ can be fixed without invalidating hours of measured results.
 from __future__ import annotations
 
 import json
+import random
+import secrets
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -203,3 +206,64 @@ def guard_pool(all_sites, files: list[str]) -> tuple[dict[str, list[S.Mutant]], 
         pool[f] = [m for m in all_sites[f].mutants if status.get(m.key) == "killed" and m.key not in EQUIVALENT]
         seeds[f] = base["files"][f]["seed"]
     return {f: ms for f, ms in pool.items() if ms}, stale, seeds
+
+
+GUARD_FILES = 3   # files one guard run samples from (a fresh build of each bench is minutes)
+
+
+def pick_guard(all_sites, files: list[str], k: int, pick_seed: int) -> tuple[list[S.Mutant], dict, dict]:
+    """K mutants for the make test guard: GUARD_FILES files with a fresh baseline entry, drawn at
+    random, and killed mutants of theirs drawn in turn, so that over successive runs every
+    rtl/ file, FP units included, is guarded, while one run builds few benches."""
+    pool, stale, seeds = guard_pool(all_sites, files)
+    rnd = random.Random(pick_seed)
+    order = sorted(pool)
+    rnd.shuffle(order)
+    order = order[:GUARD_FILES]
+    picked = []
+    while order and len(picked) < k:
+        progress = False
+        for f in order:
+            left = [m for m in pool[f] if m not in picked]
+            if left and len(picked) < k:
+                picked.append(rnd.choice(left))
+                progress = True
+        if not progress:
+            break
+    return picked, stale, seeds
+
+
+def guard(campaign_cls, all_sites, files: list[str], args) -> int:
+    """--sample K: the make test guard. It samples mutants that a fresh baseline entry records as
+    killed, so it checks that the regression has not lost the power it was measured to have (a
+    known survivor is reported by make mutate, not re-found at random by make test), with the
+    file's campaign seed, so a sampled mutant sees exactly the stimulus that killed it (the
+    regression itself runs with fresh seeds every time). Exit 1 if one survives (or, with
+    --require-fresh, if a file is stale), 2 if nothing is fresh."""
+    pick_seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
+    picked, stale, seeds = pick_guard(all_sites, files, args.sample, pick_seed)
+    if stale:
+        print(f"mutation guard: {len(stale)} rtl/ files have a stale baseline entry and are not guarded: "
+              + ", ".join(f"{f} ({why})" for f, why in sorted(stale.items())), flush=True)
+    if args.require_fresh and stale:
+        print("mutation guard: FAIL, stale baseline (re-run the campaign of these files: make mutate FILES=...)")
+        return 1
+    if not picked:
+        print("mutation guard: no rtl/ file has a fresh baseline entry: nothing to sample")
+        return 2
+    t0 = time.monotonic()
+    by_seed: dict[int, list] = {}
+    for m in picked:
+        by_seed.setdefault(seeds[m.file], []).append(m)
+    print(f"mutation guard: {len(picked)} mutants of {', '.join(sorted({m.file for m in picked}))}, stimulus seeds "
+          f"{sorted(by_seed)} (replay: python -m tb.mutation --sample {args.sample} --seed {pick_seed})", flush=True)
+    results = {}
+    for s, ms in sorted(by_seed.items()):
+        results.update(campaign_cls(all_sites, ms, args.jobs, s).run())
+    bad = [r for r in results.values() if r["status"] in ("survived", "error")]
+    for r in bad:
+        print(f"SURVIVED {r['describe']}\n{r['diff']}")
+    killed = sum(r["status"] == "killed" for r in results.values())
+    print(f"mutation guard: {killed} killed, {sum(r['status'] == 'stillborn' for r in results.values())} stillborn, "
+          f"{len(bad)} survived, of {len(results)} sampled, {time.monotonic() - t0:.0f} s")
+    return 1 if bad else 0
