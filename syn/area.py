@@ -21,7 +21,9 @@ MACs), schedulers + B-side muxes (schedulers with their encoders and AS counters
 muxes, B zero detectors, window control, glue), A-side muxes (A operand muxes and the A
 Inf/NaN detectors), and, apart, as the paper leaves the scratchpads out, the staging buffers.
 Results are cached per RTL content and script in sim_build/area/; mapped netlists stay there
-for syn/timing.py.
+for syn/timing.py and syn/power.py, which simulates the TensorDash and dense PEs' netlists gate
+by gate on the speedup report's workloads and the digits training traces and reports power and
+energy efficiency (its docstring has the method; ``--no-power`` skips it).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -38,7 +41,10 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from syn import cells as CL
+from syn import gatesim as GS
 from syn import liberty as L
+from syn import power as PW
 from syn import timing as T
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -429,6 +435,20 @@ def timing_markdown(tim: dict, formats) -> str:
     return "\n".join(lines)
 
 
+def power(area: dict, formats, lib: Path, tim: dict | None, jobs: int, plot: Path, report_dir: Path) -> str:
+    """syn/power.py on the PEs: the clock for leakage is the MAC's critical path (timing), or
+    PERIOD_NS without timing."""
+    if tim is not None:
+        periods = {f: tim[f]["tdash_mac"] for f in formats}
+        note = "Clock: the MAC's critical path of the timing table (leakage over the busy time; it is < 0.1%)."
+    else:
+        periods = {f: T.PERIOD_NS for f in formats}
+        note = f"Clock: {T.PERIOD_NS:.0f} ns (no timing run; leakage over the busy time is < 0.1%)."
+    res = PW.measure(area, formats, lib, periods, CACHE, jobs)
+    png = PW.plot(res, formats, plot)
+    return PW.markdown(res, formats, os.path.relpath(png, report_dir), L.LABEL, note)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m syn.area", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -437,6 +457,8 @@ def main(argv=None) -> int:
     ap.add_argument("--depth", type=int, choices=(2, 3), default=3, help="staging depth (default 3)")
     ap.add_argument("--jobs", type=int, choices=(1, 2, 3, 4), default=2, help="parallel Yosys runs (default 2)")
     ap.add_argument("--no-timing", action="store_true", help="area only, no OpenSTA")
+    ap.add_argument("--no-power", action="store_true", help="no gate-level power and energy (syn/power.py)")
+    ap.add_argument("--plot", default=None, help="energy-efficiency plot (default: energy_efficiency.png beside --out)")
     ap.add_argument("--out", default="reports/area.md", help="Markdown report (default reports/area.md)")
     args = ap.parse_args(argv)
     yosys = shutil.which("yosys")
@@ -449,14 +471,19 @@ def main(argv=None) -> int:
             raise UsageError(f"{out} is a directory")
         area = measure(args.formats, args.depth, args.jobs, yosys, lib)
         text = markdown(area, args.formats, args.depth)
+        tim = None
         if not args.no_timing:
-            text += "\n\n" + timing_markdown(timing(area, args.formats, lib), args.formats)
+            tim = timing(area, args.formats, lib)
+            text += "\n\n" + timing_markdown(tim, args.formats)
+        if not args.no_power:
+            text += "\n\n" + power(area, args.formats, lib, tim, args.jobs,
+                                     Path(args.plot) if args.plot else out.parent / "energy_efficiency.png", out.parent)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text("# Hardware cost: TensorDash vs dense\n\n" + text + "\n")
-    except (UsageError, L.LibertyError, T.TimingError, OSError) as err:
+    except (UsageError, L.LibertyError, T.TimingError, CL.LibertyParseError, OSError) as err:
         print(f"python -m syn.area: error: {err}", file=sys.stderr)
         return 2
-    except RuntimeError as err:
+    except (RuntimeError, PW.PowerError, GS.NetlistError) as err:
         print(f"python -m syn.area: {err}", file=sys.stderr)
         return 1
     print(text)

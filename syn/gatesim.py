@@ -11,7 +11,8 @@ Netlist (:func:`prepare`): the netlists syn/area.py writes (the design, its stag
 the MAC) lose the buffers Yosys' ``insbuf`` added after ``stat`` only so OpenSTA could read
 wire aliases (they are not in the area either): per module, the netlist's BUFX2 count minus
 ``stat``'s, which are the module's last cells (checked). Then one Yosys run joins and flattens
-them to JSON: cells with their pins' net numbers.
+them to JSON: cells with their pins' net numbers. ``max_fanout`` adds buffer trees on nets
+with more loads (:meth:`GateSim._buffer_fanout`), for the power model's slews and loads.
 
 Semantics. Each cycle: the inputs are set, the combinational cells are evaluated in level
 order (zero delay: settled values, no glitches), the outputs are read, then every flip-flop
@@ -129,7 +130,8 @@ class GateSim:
     """A flat netlist (Yosys JSON) on ``LANES`` lanes. Net index = Yosys bit number; two extra
     indices hold the constants."""
 
-    def __init__(self, netlist_json: str, lib: Path, clock: str = "clk"):
+    def __init__(self, netlist_json: str, lib: Path, clock: str = "clk", max_fanout: int | None = None,
+                 fanout_buffer: str = "BUFX4"):
         data = json.loads(Path(netlist_json).read_text())
         tops = [m for m, v in data["modules"].items() if v.get("attributes", {}).get("top")]
         mods = {m: v for m, v in data["modules"].items() if v.get("cells") or v.get("ports")}
@@ -181,6 +183,8 @@ class GateSim:
                 ff_d.append(conn["D"])
                 ff_q.append(conn[q[0]])
         self.driver = driver
+        self.buffers = self._buffer_fanout(max_fanout, fanout_buffer, {clk_net, self.C0, self.C1}) \
+            if max_fanout else {"nets": 0, "cells": 0}
         self.ff_d, self.ff_q = np.array(ff_d, dtype=np.int64), np.array(ff_q, dtype=np.int64)
         inputs = {b for d, bs in self.ports.values() if d == "input" for b in bs}
         self._levelise(inputs | set(ff_q) | {self.C0, self.C1})
@@ -188,6 +192,37 @@ class GateSim:
         self.V[self.C1] = C.ONES
         self.prev = self.V.copy()
         self.counts: list[np.ndarray] = []
+
+    def _buffer_fanout(self, max_fanout: int, buf: str, skip: set) -> dict:
+        """Every net with more than ``max_fanout`` loads (the clock and constants aside) gets a
+        tree of ``buf`` cells, each driving at most ``max_fanout`` pins, as ABC's ``buffer -N``
+        would have built had the hierarchy not hidden the fanout (the queue's selects reach
+        hundreds of bit slices; a net's loads in other modules are invisible to ABC). Buffers
+        are identities: the simulation is unchanged; they take the name of their first load,
+        so their energy goes to the component they feed."""
+        if buf not in self.lib or self.lib[buf].inputs != ["A"] or self.lib[buf].outputs != ["Y"]:
+            raise NetlistError(f"fanout buffer {buf} is not a one-input, one-output library cell")
+        nets = cells = 0
+        for nt in [nt for nt, ld in self.loads.items() if len(ld) > max_fanout and nt not in skip]:
+            level = self.loads[nt]
+            nets += 1
+            while len(level) > max_fanout:
+                upper = []
+                for i in range(0, len(level), max_fanout):
+                    chunk = level[i:i + max_fanout]
+                    new = self.n
+                    self.n += 1
+                    for k, p in chunk:
+                        self.cells[k][2][p] = new
+                    self.loads[new] = list(chunk)
+                    kb = len(self.cells)
+                    self.cells.append((f"{self.cells[chunk[0][0]][0]}$fanout{new}", buf, {"A": nt, "Y": new}))
+                    self.driver[new] = (kb, "Y")
+                    upper.append((kb, "A"))
+                    cells += 1
+                level = upper
+            self.loads[nt] = level
+        return {"nets": nets, "cells": cells}
 
     def _levelise(self, sources: set):
         level = np.full(self.n, -1, dtype=np.int64)

@@ -212,3 +212,40 @@ def test_strip_insbuf_turns_the_tail_buffers_into_assigns():
     with pytest.raises(G.NetlistError, match="not all insbuf"):
         G.strip_insbuf(text.replace("BUFX2 _2_", "INVX1 _2_").replace("INVX1 _1_", "BUFX2 _1_"),
                        {"modules": {"\\m": {"num_cells_by_type": {"INVX1": 1}}}}, cells)
+
+
+def _fanout_json(path, loads: int):
+    """One INV driving ``loads`` INVs; each load's output is a port bit."""
+    cells = {"drv": {"type": "INVX1", "connections": {"A": [3], "Y": [4]}}}
+    for i in range(loads):
+        cells[f"l{i}"] = {"type": "INVX1", "connections": {"A": [4], "Y": [5 + i]}}
+    ports = {"clk": {"direction": "input", "bits": [2]}, "a": {"direction": "input", "bits": [3]},
+             "y": {"direction": "output", "bits": list(range(5, 5 + loads))}}
+    path.write_text(json.dumps({"modules": {"f": {"attributes": {"top": 1}, "ports": ports, "cells": cells}}}))
+    return path
+
+
+@pytest.mark.parametrize("loads,buffers", [(8, 0), (9, 2), (20, 3), (100, 13 + 2)])
+def test_fanout_buffer_trees(lib, tmp_path, loads, buffers):
+    """More than 8 loads: a tree of buffers of at most 8 pins each (ceil(100/8) = 13 leaves,
+    then 2 above them); the simulation is unchanged."""
+    text = LIB.replace("cell (LATCH)", 'cell (BUFX4) { area : 32; cell_leakage_power : 1; '
+                       'pin (A) { direction : input; capacitance : 0.5; } '
+                       'pin (Y) { direction : output; function : "A"; } }\n  cell (LATCH)')
+    p = tmp_path / "buf.lib"
+    p.write_text(text)
+    sim = G.GateSim(str(_fanout_json(tmp_path / "f.json", loads)), p, max_fanout=8)
+    assert sim.buffers == {"nets": 1 if buffers else 0, "cells": buffers}
+    assert max(len(v) for v in sim.loads.values()) <= 8
+    assert all(typ == "BUFX4" for _, typ, _ in sim.cells[loads + 1:])
+    sim.set("a", np.array([0b1010], dtype=np.uint64))
+    sim.evaluate()
+    assert (sim.get("y") == np.uint64(0b1010)).all()      # y = !!a on every load
+
+
+def test_components_of_flat_cell_names():
+    from syn.area import A_SIDE
+    cases = {"mac.fmul[3]._12_": "compute", "queue.slice[9].bits._1489_": "staging",
+             "\\in_row[0].zd_a._5_": "a_side", "mux_a._7_$fanout99": "a_side", "mux_b._7_": "sched_b",
+             "sched.level[1].enc._3_": "sched_b", "ctrl._2_": "sched_b", "_07_": "own"}
+    assert {name: P.component_of(name, A_SIDE, "own") for name in cases} == cases
