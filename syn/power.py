@@ -210,7 +210,6 @@ def simulate(sim: G.GateSim, kind: str, fmt: str, workloads: list[Workload], dep
                      for _, jobs in lanes]
     expect_values = [[PE.result(j, kind, depth) for j in jobs] for _, jobs in lanes]
     n = len(lanes)
-    acc_w = len(sim.ports["out_data"][1])
     # Reset: two cycles, no beats.
     for p in IN_PORTS:
         sim.set(p, np.zeros(len(sim.ports[p][1]), dtype=np.uint64))
@@ -259,6 +258,9 @@ def simulate(sim: G.GateSim, kind: str, fmt: str, workloads: list[Workload], dep
                 got_values[i].append(vals[i])
                 if len(got_cycles[i]) == len(expect_cycles[i]):
                     done_at[i] = cycle
+            elif valid[i]:
+                raise PowerError(f"{kind} {fmt} gate-level run, {workloads[lanes[i][0]].name}: a result in cycle "
+                                 f"{cycle}, after the lane's last job ({done_at[i]})")
         # Lanes busy this cycle: not done before it.
         active = [done_at[i] is None or done_at[i] == cycle for i in range(n)]
         sim.count([sum(1 << i for i in m if active[i]) for m in masks_of])
@@ -567,6 +569,9 @@ def run_design(fmt: str, design: str, area_fmt: dict, lib: Path, period_ns: floa
     top = "top_tdash_pe" if design == "pe" else "top_dense_pe"
     prep = G.prepare(netlists, stats, top, lib, cache / f"power_{design}_{fmt}.flat.json")
     sim = G.GateSim(prep["json"], lib, max_fanout=MAX_FANOUT)
+    # The flat JSON and the joined Verilog (up to 250 MB) are only inputs: not kept.
+    for f in (Path(prep["json"]), Path(prep["json"]).with_suffix(".v")):
+        f.unlink()
     progress(f"{fmt} {design}: {len(sim.cells)} cells ({sim.buffers['cells']} fanout buffers on "
              f"{sim.buffers['nets']} nets), {sim.depth} levels ({prep['insbuf_removed']} insbuf buffers removed); "
              "simulating")
@@ -588,6 +593,7 @@ def run_design(fmt: str, design: str, area_fmt: dict, lib: Path, period_ns: floa
                          "sta": sta_power_mw(lib, flat, CROSS_ACTIVITY, period_ns, cache / f"power_{design}_{fmt}.sta.log"),
                          "model_sta": uniform_power_mw(ne, CROSS_ACTIVITY, period_ns, "sta"),
                          "model": uniform_power_mw(ne, CROSS_ACTIVITY, period_ns, "model")}
+        flat.unlink()
     data["seconds"] = time.monotonic() - t0
     out.write_text(json.dumps(data))
     data["cached"] = False
