@@ -20,6 +20,7 @@ from tb.common.runner import RTL, param_tag
 # Stimulus counts of a mutant run (the regression's defaults in brackets).
 QUICK_ENV = {
     "TDASH_JOBS": "40",         # PE / dense PE jobs per random test (300); tile: a fifth
+    "TDASH_ROUNDS": "1",        # runs per style of the PE, dense PE and tile benches (4)
     "TDASH_LONG_ROWS": "300",   # rows of the long PE job (2000)
     "TDASH_WINDOWS": "3000",    # random scheduler windows (100000)
     "TDASH_STREAMS": "30",      # scheduler row streams (300)
