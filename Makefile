@@ -74,13 +74,19 @@ soak: $(STAMP)
 	  $(SIMENV) SEED=$$seed $(VPY) -m pytest -q -n $(JOBS) -k "not icarus" --ignore=tb/mutation tb || exit 1; \
 	done; echo "== soak: $(SEEDS) seeds passed"
 
+# The regression's test folders, longest first (their C++ builds dominate), so that no long
+# build starts last on one worker while the other idles; the model and study tests, short and
+# many, fill in at the end; worksteal moves queued tests to whichever worker is free.
+REGRESSION_PATHS = tb/tile tb/pe tb/dense_pe tb/compress tb/scheduler tb/decompress tb/fmul tb/fadd \
+  tb/mutation studies/tests syn model/tests
+
 # The regression: every bench is built with coverage instrumentation and each run writes its
 # own code (coverage_*.dat) and functional (fcov_*.xml) coverage file; old ones go first so the
 # report only merges this regression's runs.
 define REGRESSION
 	@mkdir -p reports
 	@find sim_build \( -name 'coverage_*.dat' -o -name 'fcov_*.xml' \) -delete 2>/dev/null || true
-	$(SIMENV) $(VPY) -m pytest -n $(JOBS) --junitxml=reports/junit.xml model/tests studies/tests syn tb
+	$(SIMENV) $(VPY) -m pytest -n $(JOBS) --dist worksteal --junitxml=reports/junit.xml $(REGRESSION_PATHS)
 endef
 
 # make test fails if a coverage threshold is missed (tb/common/coverage_report.py).
