@@ -84,7 +84,8 @@ def benches() -> list[Bench]:
         out.append(_b("compress", "tdash_compress", p, TC.SOURCES, "tb.compress.test_compress", TC.REGRESSION_TESTS))
     for rows, cols in ((2, 2), (1, 4), (4, 1)):
         out.append(_b("tile", "tdash_tile_harness", {"ROWS": rows, "COLS": cols, "N": P.LANES, "DEPTH": P.DEFAULT_DEPTH},
-                      [os.path.normpath(p) for p in TT.HARNESS_SOURCES] + TT.SOURCES, "tb.tile.test_tile"))
+                      [os.path.normpath(p) for p in TT.HARNESS_SOURCES] + TT.SOURCES, "tb.tile.test_tile",
+                      TT.REGRESSION_TESTS))   # the regression's tile tests (hdl/python_driven are make bench's)
     return out
 
 

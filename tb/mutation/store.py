@@ -37,7 +37,11 @@ from tb.common.runner import ROOT, RTL, SIM_BUILD
 RESULTS = SIM_BUILD / "mutation" / "results"
 BASELINE = Path(__file__).with_name("baseline.json")
 BASELINE_FORMAT = 2    # {"format": 2, "files": {rtl file: {"key", "seed", "status": {mutant key: status}}}}
-TOOL_FILES = ("tb/mutation/__main__.py", "tb/mutation/benches.py", "tb/mutation/sites.py", "tb/mutation/run_one.py")
+TOOL_FILES = ("tb/mutation/__main__.py", "tb/mutation/sites.py", "tb/mutation/run_one.py")
+# The bench table (tb/mutation/benches.py) judges a file through what it decides for that file:
+# the quick stimulus and the configurations that compile the file (block, top, parameters,
+# sources, test module, test cases). Those are hashed instead of the table's text, so a change
+# to one block's row stales only the files that block compiles.
 
 
 def _files_under(d: Path) -> list[Path]:
@@ -92,14 +96,24 @@ def judges(rtl_file: str) -> list[Path]:
         if p in seen:
             continue
         seen.add(p)
-        if p.suffix == ".py" and p != ROOT / "tb" / "mutation" / "benches.py":
+        if p.suffix == ".py":
             todo += sorted(_imports(p) - seen)
     return sorted(seen)
+
+
+def bench_rows(rtl_file: str) -> str:
+    """What the bench table decides for rtl_file (see TOOL_FILES)."""
+    from tb.mutation import benches as BN
+    return json.dumps({"quick": BN.QUICK_ENV, "benches": [
+        [b.block, b.toplevel, list(b.params), [str(Path(s).relative_to(ROOT)) if Path(s).is_absolute() else s
+                                              for s in b.sources], b.test_module, b.testcases]
+        for b in BN.for_file(rtl_file)]}, sort_keys=True, default=list)
 
 
 def judge_key(rtl_file: str, text: bytes | None = None) -> str:
     """The key of rtl_file (with `text` in place of its content: what an edit would make it)."""
     h = hashlib.sha256()
+    h.update(b"bench table\0" + hashlib.sha256(bench_rows(rtl_file).encode()).hexdigest().encode() + b"\0")
     for p in [RTL / rtl_file] + judges(rtl_file):
         digest = hashlib.sha256(text).hexdigest() if text is not None and p == RTL / rtl_file else _digest(p)
         h.update(str(p.relative_to(ROOT)).encode() + b"\0" + digest.encode() + b"\0")
