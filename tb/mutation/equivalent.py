@@ -39,10 +39,40 @@ EQUIVALENT: dict[str, str] = {
         "for DEPTH 3 (NOPT = 8) no k in 0..7 changes. Equivalent under the " + _MUX_CONTRACT + ".",
     "tdash_operand_mux.v:31:51:const:1'b1":
         "the constant of mux inputs for codes >= NOPT. Equivalent under the " + _MUX_CONTRACT + ".",
+    "tdash_decompress.v:76:24:const:7":
+        "`if (NOPT < 8)` -> `if (NOPT < 7)`: NOPT is 5 (DEPTH 2) or 8 (DEPTH 3), the only depths the module "
+        "elaborates for (bad_parameters), and both conditions agree on 5 and 8.",
+    "tdash_decompress.v:97:66:const:3":
+        "I = (l - opt_off(k) + 3*N) % N instead of + 2*N: the same lane mod N, both sums are non-negative "
+        "(|opt_off| < N).",
+    "tdash_decompress.v:97:66:const:1":
+        "I = (l - opt_off(k) + N) % N instead of + 2*N: the same lane mod N, since l - opt_off(k) + N >= 0 "
+        "for every option offset of the table (|opt_off| < N).",
+    "tdash_fmul.v:26:33:op:>=":
+        "XW = (PW >= 26) ? PW : 26: the exact product is PW = 16 (bfloat16) or 48 (FP32) bits, never 26.",
+    "tdash_fmul.v:26:35:const:27":
+        "XW = (PW > 27) ? PW : 26: the same XW for PW = 16 and 48.",
+    "tdash_fmul.v:26:35:const:25":
+        "XW = (PW > 25) ? PW : 26: the same XW for PW = 16 and 48.",
+    "tdash_fmul.v:26:46:const:27":
+        "bfloat16's normalisation room XW = 27 instead of 26: one more low bit below guard and sticky, "
+        "always zero, so rounding and the result are the same.",
 }
 
 _DEPTHS = [{"DEPTH": d} for d in sorted(P.DEPTHS)]
+# tdash_fmul at the widths the PEs instantiate it with: bfloat16 (MW 7) and FP32 (MW 23).
+_FMUL = {"top": "tdash_fmul", "sources": ["tdash_fmul.v"], "params": [{"MW": 7}, {"MW": 23}]}
+# tdash_decompress elaborates only for N = 16, DW = 16, DEPTH 2 or 3 (bad_parameters).
+_DECOMPRESS = {"top": "tdash_decompress", "sources": ["tdash_decompress.v"], "sequential": True,
+               "params": [{"N": 16, "DW": 16, "DEPTH": d} for d in sorted(P.DEPTHS)]}
 MITERS: dict[str, dict] = {
+    "tdash_fmul.v:26:33:op:>=": _FMUL,
+    "tdash_fmul.v:26:35:const:27": _FMUL,
+    "tdash_fmul.v:26:35:const:25": _FMUL,
+    "tdash_fmul.v:26:46:const:27": _FMUL,
+    "tdash_decompress.v:76:24:const:7": _DECOMPRESS,
+    "tdash_decompress.v:97:66:const:3": _DECOMPRESS,
+    "tdash_decompress.v:97:66:const:1": _DECOMPRESS,
     "tdash_prio_enc.v:18:39:const:2":
         {"top": "tdash_prio_enc", "sources": ["tdash_prio_enc.v"],
          "params": [{"W": P.NOPT[d], "IDX_W": 3} for d in sorted(P.DEPTHS)]},

@@ -50,8 +50,22 @@ def yosys() -> str:
     return exe
 
 
-def script(top: str, params: dict, gold: Path, gate: Path, sources: list[str]) -> str:
+def script(top: str, params: dict, gold: Path, gate: Path, sources: list[str], sequential: bool = False) -> str:
     chp = " ".join(f"-set {k} {v}" for k, v in params.items())
+    if sequential:
+        # A module with registers: Yosys' sequential equivalence flow. equiv_make pairs the
+        # two designs' nets by name, equiv_simple / equiv_induct prove each pair (induction over
+        # the registers), equiv_status -assert fails on any pair left unproven. Used for
+        # mutants of elaboration-time constants (a generate condition, a localparam), whose
+        # elaborated netlists are the same for every parameter set the design uses.
+        def read(d: Path, name: str) -> list[str]:
+            return [f"read_verilog -sv -I{d} " + " ".join(str(d / s) for s in sources),
+                    f"chparam {chp} {top}" if chp else "", f"hierarchy -top {top}", "proc", "flatten", "opt_clean",
+                    f"rename {top} {name}", f"design -stash {name}"]
+        return "\n".join(read(gold, "gold") + read(gate, "gate") + [
+            "design -copy-from gold -as gold gold", "design -copy-from gate -as gate gate",
+            "equiv_make gold gate equiv", "hierarchy -top equiv", "async2sync", "equiv_simple -seq 4",
+            "equiv_induct -seq 4", "equiv_status -assert"]) + "\n"
 
     def load(d: Path, name: str) -> list[str]:
         return [f"read_verilog -sv -I{d} " + " ".join(str(d / s) for s in sources),
@@ -78,12 +92,13 @@ def prove(key: str, m: S.Mutant, spec: dict, exe: str) -> list[dict]:
             for w in spec.get("wrapper", []):
                 shutil.copy2(HERE / w, t / w)
         (gate / m.file).write_text(S.static_mutant(fs, local))
-        (d / "miter.ys").write_text(script(spec["top"], params, gold, gate, spec["sources"] + spec.get("wrapper", [])))
+        (d / "miter.ys").write_text(script(spec["top"], params, gold, gate, spec["sources"] + spec.get("wrapper", []),
+                                           spec.get("sequential", False)))
         t0 = time.monotonic()
         r = subprocess.run([exe, "-q", "-l", str(d / "miter.log"), "-s", str(d / "miter.ys")],
                            capture_output=True, text=True)
         log = (d / "miter.log").read_text() if (d / "miter.log").exists() else r.stdout + r.stderr
-        ok = r.returncode == 0 and "SUCCESS!" in log
+        ok = r.returncode == 0 and ("Equivalence successfully proven!" if spec.get("sequential") else "SUCCESS!") in log
         out.append({"params": params, "proved": ok, "seconds": time.monotonic() - t0,
                     "detail": "" if ok else (re.findall(r"ERROR.*", log) or ["see " + str(d / "miter.log")])[0][:200]})
     return out
