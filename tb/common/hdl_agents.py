@@ -199,6 +199,26 @@ def runs_of(flags: np.ndarray) -> np.ndarray:
     return edges[1::2] - edges[::2]
 
 
+def mix_bad_beats(rng, beats: Sequence, words: Sequence[int], rate: float,
+                  bad: Callable[[], tuple[object, int]]) -> tuple[list, list[int]]:
+    """A stream with bad beats mixed in: before each good beat, with probability ``rate``, one
+    ``bad()`` = (model beat, harness word). At least one bad beat goes in (a bad-beat run
+    whose checks, e.g. a reset placed while ``err`` is high, need one must not pass or fail by
+    the luck of a short stream); it goes before a random good beat."""
+    hits = rng.random(len(beats)) < rate
+    if len(beats) and not hits.any():
+        hits[int(rng.integers(0, len(beats)))] = True
+    out_beats, out_words = [], []
+    for hit, beat, word in zip(hits, beats, words):
+        if hit:
+            b, w = bad()
+            out_beats.append(b)
+            out_words.append(w)
+        out_beats.append(beat)
+        out_words.append(word)
+    return out_beats, out_words
+
+
 HARNESS_SIZES = {"verilator": {"BEAT_AW": 14, "CYC_AW": 20},   # the harnesses' defaults
                  "icarus": {"BEAT_AW": 11, "CYC_AW": 15}}      # Icarus initialises memories slowly
 """Capture memory sizes (log2 of beats and cycles per run) per simulator."""

@@ -72,6 +72,8 @@ class PeConfig:
         self.order = ORDER_NAMES[p.get("ORDER", 0)]
         self.tag = param_id(p)
         self.coverage = PeCoverage(KINDS[kind], self.n, self.depth, self.fmt)
+        self.rw = self.depth.bit_length()               # $clog2(DEPTH + 1): in_rows' width
+        self.bw = self.depth * self.n * self.dw         # one operand bus
 
     def random_jobs(self, rng, count: int, max_rows: int = 300):
         return random_jobs(rng, count, self.n, self.dw, self.depth, max_rows=max_rows, fmt=self.fmt)
@@ -86,20 +88,6 @@ class PeConfig:
 
     def show(self, value: int) -> str:
         return str(value) if self.fmt == "int" else f"{value:#010x} ({FP.bits_to_float(value)!r})"
-
-
-class PeHdlBench(PeConfig, H.HdlBench):
-    """The regression's bench: tdash_pe_harness (the DUT and the HDL-side agents)."""
-
-    def __init__(self, dut, kind: str):
-        PeConfig.__init__(self, kind)
-        self.rw = self.depth.bit_length()               # $clog2(DEPTH + 1)
-        self.bw = self.depth * self.n * self.dw
-        H.HdlBench.__init__(self, dut, self.depth, 2 * self.bw + self.rw + 3, self.acc_w, self.fmt == "int",
-                            HandshakeCoverage(KINDS[kind], self.tag, self.depth, with_err=True))
-
-    def model(self):
-        return PE.cycle_model(self.kind, self.depth, self.n, self.fmt, self.order)
 
     def word(self, beat: PE.Beat, rows_field: int | None = None) -> int:
         """One beat as tdash_pe_harness's word: in_a, in_b, in_rows, in_last, in_mode."""
@@ -133,6 +121,18 @@ class PeHdlBench(PeConfig, H.HdlBench):
         return [ak | bk << bw | r << 2 * bw | (k == nbeats - 1) << (2 * bw + rw) | tail
                 for k, (ak, bk, r) in enumerate(zip(a, b, rows))]
 
+
+class PeHdlBench(PeConfig, H.HdlBench):
+    """The regression's bench: tdash_pe_harness (the DUT and the HDL-side agents)."""
+
+    def __init__(self, dut, kind: str):
+        PeConfig.__init__(self, kind)
+        H.HdlBench.__init__(self, dut, self.depth, 2 * self.bw + self.rw + 3, self.acc_w, self.fmt == "int",
+                            HandshakeCoverage(KINDS[kind], self.tag, self.depth, with_err=True))
+
+    def model(self):
+        return PE.cycle_model(self.kind, self.depth, self.n, self.fmt, self.order)
+
     def streams(self, jobs, rng=None, bad_rate: float = 0.0):
         """(model beats, harness words) of the jobs, with bad beats mixed in at ``bad_rate``."""
         model_beats, words = [], []
@@ -141,18 +141,15 @@ class PeHdlBench(PeConfig, H.HdlBench):
             if job.fmt != self.fmt:          # the DUT reads every job in its own format
                 job = PE.Job(job.a, job.b, job.mode, self.fmt)
             beats, job_words = PE.pipeline_beats(job, self.depth), self.job_words(job)
-            if not bad_rate:
-                model_beats += beats
-                words += job_words
-                continue
-            for beat, word in zip(beats, job_words):
-                if rng.random() < bad_rate:
-                    bad, field = self.bad_beat(rng)
-                    model_beats.append(PE.pipeline_beat(bad, self.fmt, rows_field=field))
-                    words.append(self.word(bad, field))
-                model_beats.append(beat)
-                words.append(word)
-        return model_beats, words
+            model_beats += beats
+            words += job_words
+        if not bad_rate:
+            return model_beats, words
+
+        def bad():
+            beat, field = self.bad_beat(rng)
+            return PE.pipeline_beat(beat, self.fmt, rows_field=field), self.word(beat, field)
+        return H.mix_bad_beats(rng, model_beats, words, bad_rate, bad)
 
     async def run(self, jobs, rng, style: str = "none", label: str = "", reset_rate: float = 0.0,
                   reset_in=(), bad_rate: float = 0.0) -> H.Expected:

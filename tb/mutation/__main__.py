@@ -10,7 +10,9 @@
    (benches.QUICK_ENV): runtime mutants on one "metamutant" build per bench configuration
    (selected with +TDASH_MUT=<id>), static ones on a build of their own. First the cheapest
    configuration that compiles the file; survivors then run on every other one. A run that
-   exceeds the timeout counts as killed (a hang is a failing test).
+   exceeds the timeout counts as killed (a hang is a failing test). A static mutant is first
+   elaborated with the parameter sets the regression expects refused (benches.refusals:
+   every block's REFUSALS); if it no longer refuses one, the regression's refusal test fails.
 4. Every result is a file keyed by the rtl/ file's judge key (tb/mutation/store.py): a run
    resumes, shards combine. The run ends with the merge (tb/mutation/report.py):
    reports/mutation/summary.md (killed / survived / equivalent per file and operator class,
@@ -102,6 +104,15 @@ def lint(bench: BN.Bench, rtl: Path) -> tuple[str, str]:
     if errors:
         return "error", errors[0]
     return "warning", next((l for l in lines if l.startswith("%Warning")), lines[0] if lines else "")
+
+
+def refused(case: BN.Refusal, rtl: Path) -> bool:
+    """Does the RTL in ``rtl`` refuse the case at elaboration, with its message (Verilator
+    lint, as the regression's refusal test does first)?"""
+    from tb.common.codec_bench import elaborate
+
+    done = elaborate("verilator", case.toplevel, list(case.sources), dict(case.params), rtl=rtl)
+    return done.returncode != 0 and case.message in done.stdout + done.stderr
 
 
 def build(bench: BN.Bench, rtl: Path, build_dir: Path) -> None:
@@ -213,6 +224,12 @@ class Campaign:
                 res.update(status="killed", by="lint", detail=msg)
                 return res
             if m.static:
+                # An elaboration-time edit can break a parameter check (a bad_parameters
+                # generate condition): the regression's refusal tests would see it.
+                for case in BN.refusals_for(m.file):
+                    if not refused(case, rtl):
+                        res.update(status="killed", by=f"refusal {case.toplevel} {dict(case.params)}")
+                        return res
                 # A static mutant costs a build per configuration: it runs on every parameter
                 # set of the cheapest block that compiles the file (static mutants are mostly
                 # parameter arithmetic), then on the first configuration of the other blocks,

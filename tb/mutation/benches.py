@@ -89,6 +89,35 @@ def benches() -> list[Bench]:
     return out
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A parameter set the RTL must refuse at elaboration, with the message (a regression
+    test_unsupported_parameters_are_refused case). A static mutant of a file it compiles is
+    killed when the mutated RTL elaborates that set, or stops with another message: the
+    regression's refusal test would fail."""
+    toplevel: str
+    sources: tuple
+    params: tuple            # sorted (name, value) pairs
+    message: str
+
+    def uses(self, rtl_file: str) -> bool:
+        return rtl_file in self.sources or any(rtl_file in includes(s) for s in self.sources)
+
+
+def refusals() -> list[Refusal]:
+    from tb.compress import test_compress as TC
+    from tb.decompress import test_decompress as TDC
+    from tb.pe import test_pe as TP
+    from tb.scheduler import test_scheduler as TS
+
+    return [Refusal(top, tuple(srcs), tuple(sorted(params.items())), message)
+            for tb in (TDC, TS, TC, TP) for top, srcs, params, message in tb.REFUSALS]
+
+
+def refusals_for(rtl_file: str) -> list[Refusal]:
+    return [r for r in refusals() if r.uses(rtl_file)]
+
+
 def for_file(rtl_file: str) -> list[Bench]:
     """Configurations that compile rtl_file, cheapest first."""
     return [b for b in benches() if b.uses(rtl_file)]

@@ -12,11 +12,15 @@ sweep whose cycles feed reports/pe_speedup.md.
 Run one block with ``make sim MODULE=pe`` (SEED=n to replay, WAVES=1 for FST).
 """
 
+import json
 import os
 
+import numpy as np
 import pytest
 
 from model import params as P
+from model import pe as PE
+from tb.common import codec_bench as CB
 from tb.common import pe_bench as B
 from tb.common.hdl_agents import harness_params
 from tb.common.runner import ROOT, run_block
@@ -31,6 +35,16 @@ SOURCES = ["tdash_pe.v", "tdash_stage_queue.v", "tdash_window_ctrl.v", "tdash_sc
            "tdash_fadd.v", "tdash_fadd_tree.v"]
 
 
+MAC_SOURCES = ["tdash_mac.v", "tdash_fmul.v", "tdash_fadd.v", "tdash_fadd_tree.v"]
+MAC_REFUSAL = "tdash_error_OP_TYPE_1_needs_DW_16_OP_TYPE_2_needs_DW_32_ACC_W_32"
+REFUSALS = [("tdash_mac", MAC_SOURCES, params, MAC_REFUSAL) for params in (
+    {"OP_TYPE": 1, "DW": 32, "ACC_W": 32}, {"OP_TYPE": 2, "DW": 16, "ACC_W": 32}, {"OP_TYPE": 1, "DW": 16, "ACC_W": 40},
+    {"OP_TYPE": 2, "DW": 32, "ACC_W": 16}, {"OP_TYPE": 3, "DW": 16, "ACC_W": 32})]
+"""(top, sources, parameters, message): the floating-point MAC exists for bfloat16 (DW 16) and
+FP32 (DW 32) with a 32-bit FP32 accumulator only; anything else is refused at elaboration
+(also a judge of the mutation campaign, tb/mutation/benches.py)."""
+
+
 def run_pe(params, testcase=None, extra_env=None, python_driven=False):
     """The HDL-agent build (tdash_pe_harness), or with ``python_driven`` the bare PE."""
     if python_driven:
@@ -42,6 +56,29 @@ def run_pe(params, testcase=None, extra_env=None, python_driven=False):
 @pytest.mark.parametrize("params", B.PE_PARAM_SETS, ids=B.param_id)
 def test_pe(params):
     run_pe(params, B.REGRESSION_TESTS)
+
+
+@pytest.mark.parametrize("params", [{"N": 4, "DEPTH": 2}, {"N": 16, "DEPTH": 3}, {"N": 16, "DEPTH": 3, "OP_TYPE": 2}],
+                         ids=B.param_id)
+def test_job_words_are_the_per_beat_words(monkeypatch, params):
+    """The harness words of a job packed at once (PeConfig.job_words, what the regression
+    plays) equal the per-beat words (PeConfig.word, what bad beats and the Python-driven
+    path use) of model.pe.beats, job by job."""
+    monkeypatch.setenv("TDASH_PARAMS", json.dumps(params))
+    cfg = B.PeConfig(KIND)
+    rng = np.random.default_rng(3)
+    jobs = cfg.random_jobs(rng, 60)     # every mode, lengths around and across the beat size
+    assert {j.mode for j in jobs} == set(PE.MODES)
+    for job in jobs:
+        assert cfg.job_words(job) == [cfg.word(beat) for beat in PE.beats(job, cfg.depth)], job
+
+
+@pytest.mark.parametrize("tool, top, sources, params, message", CB.refusal_cases(REFUSALS),
+                         ids=lambda v: "_".join(f"{k}{x}" for k, x in v.items()) if isinstance(v, dict) else
+                         v if isinstance(v, str) and len(v) < 25 else "")
+def test_unsupported_mac_parameters_are_refused(tool, top, sources, params, message):
+    done = CB.elaborate(tool, top, sources, params)
+    assert done.returncode != 0 and message in done.stdout + done.stderr, done.stdout + done.stderr
 
 
 def test_pe_python_driven():

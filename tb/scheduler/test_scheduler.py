@@ -240,14 +240,20 @@ def test_elaborates_everywhere(tool):
         assert done.returncode == 0, f"{tool} {set_id(params)}:\n{done.stdout}{done.stderr}"
 
 
-@pytest.mark.parametrize("tool", TOOLS)
-@pytest.mark.parametrize("params, message", [
+REFUSALS = [("tdash_scheduler", SOURCES, params, message) for params, message in [
     ({"N": 18}, "tdash_error_scheduler_N_must_be_4_5_8_16_20_or_32"),
     ({"N": 3}, "tdash_error_scheduler_N_must_be_4_5_8_16_20_or_32"),
     ({"DEPTH": 4}, "tdash_error_scheduler_DEPTH_must_be_2_or_3"),
     ({"ORDER": len(ORDER_NAMES)}, "tdash_error_scheduler_ORDER_is_not_an_option_set"),
     ({"ORDER": -1}, "tdash_error_scheduler_ORDER_is_not_an_option_set"),
-], ids=lambda v: "_".join(f"{k}{x}" for k, x in v.items()) if isinstance(v, dict) else "")
+]]
+"""(top, sources, parameters, message): what the RTL must refuse at elaboration (also a judge
+of the mutation campaign, tb/mutation/benches.py)."""
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+@pytest.mark.parametrize("params, message", [(c[2], c[3]) for c in REFUSALS],
+                         ids=lambda v: "_".join(f"{k}{x}" for k, x in v.items()) if isinstance(v, dict) else "")
 def test_unsupported_parameters_are_refused(tool, params, message):
     """Whatever tb/scheduler does not test, the RTL refuses at elaboration, by name."""
     done = _elaborate(tool, params)

@@ -13,6 +13,7 @@ Run with ``make sim MODULE=tile``.
 
 from __future__ import annotations
 
+import json
 import os
 
 import cocotb
@@ -83,21 +84,6 @@ class TileConfig:
         # (streams, DEPTH, N) row-major = stream-major, then row, then lane: the bus layout.
         return pack_values(np.pad(a, pad), self.dw), pack_values(np.pad(b, pad), self.dw)
 
-
-class TileBench(TileConfig, H.HdlBench):
-    def __init__(self, dut):
-        TileConfig.__init__(self)
-        self.coverage = TileCoverage(self.rows, self.cols, self.tag)
-        H.HdlBench.__init__(self, dut, self.depth, (self.rows + self.cols) * self.bw + self.rw + 1,
-                            self.rows * self.cols * self.acc_w, False,
-                            HandshakeCoverage("tile", self.tag, self.depth, with_err=True))
-
-    def model(self):
-        return T.cycle_model(self.depth, self.n, self.fmt, self.acc_w, self.order)
-
-    def show(self, bus: int) -> str:
-        return f"{bus:#x}"
-
     def word(self, a, b, rows_field: int, last: bool) -> int:
         """One beat of every stream as tdash_tile_harness's word."""
         a_bus, b_bus = self.buses(a, b)
@@ -119,25 +105,38 @@ class TileBench(TileConfig, H.HdlBench):
         return [a | b << (self.cols * self.bw) | r << off | (k == nbeats - 1) << (off + self.rw)
                 for k, (a, b, r) in enumerate(zip(per_beat(job.a), per_beat(job.b), rows))]
 
+
+class TileBench(TileConfig, H.HdlBench):
+    def __init__(self, dut):
+        TileConfig.__init__(self)
+        self.coverage = TileCoverage(self.rows, self.cols, self.tag)
+        H.HdlBench.__init__(self, dut, self.depth, (self.rows + self.cols) * self.bw + self.rw + 1,
+                            self.rows * self.cols * self.acc_w, False,
+                            HandshakeCoverage("tile", self.tag, self.depth, with_err=True))
+
+    def model(self):
+        return T.cycle_model(self.depth, self.n, self.fmt, self.acc_w, self.order)
+
+    def show(self, bus: int) -> str:
+        return f"{bus:#x}"
+
     def streams(self, jobs, rng=None, bad_rate: float = 0.0):
+        """(model beats, harness words) of the jobs, with bad beats (in_rows 0 or > DEPTH)
+        mixed in at ``bad_rate``."""
         model_beats, words = [], []
-        bad_fields = [0] + list(range(self.depth + 1, 1 << self.rw))
         for job in jobs:
-            beats, job_words = T.tile_beats(job, self.depth), self.job_words(job)
-            if not bad_rate:
-                model_beats += beats
-                words += job_words
-                continue
-            for beat, word in zip(beats, job_words):
-                if rng.random() < bad_rate:
-                    field, last = int(rng.choice(bad_fields)), bool(rng.integers(0, 2))
-                    a = self.values(rng, (self.cols, self.depth, self.n), 0.5)
-                    b = self.values(rng, (self.rows, self.depth, self.n), 0.5)
-                    model_beats.append(Beat(field, last, [], None))
-                    words.append(self.word(a, b, field, last))
-                model_beats.append(beat)
-                words.append(word)
-        return model_beats, words
+            model_beats += T.tile_beats(job, self.depth)
+            words += self.job_words(job)
+        if not bad_rate:
+            return model_beats, words
+        bad_fields = [0] + list(range(self.depth + 1, 1 << self.rw))
+
+        def bad():
+            field, last = int(rng.choice(bad_fields)), bool(rng.integers(0, 2))
+            a = self.values(rng, (self.cols, self.depth, self.n), 0.5)
+            b = self.values(rng, (self.rows, self.depth, self.n), 0.5)
+            return Beat(field, last, [], None), self.word(a, b, field, last)
+        return H.mix_bad_beats(rng, model_beats, words, bad_rate, bad)
 
     async def run(self, jobs, rng, style="none", label="", reset_rate=0.0, reset_in=(), bad_rate=0.0):
         model_beats, words = self.streams(jobs, rng, bad_rate)
@@ -290,6 +289,20 @@ def tile_params(rows: int, cols: int, fmt: str = "int", depth: int = P.DEFAULT_D
 def geometry_id(g) -> str:
     return (f"{g[0]}x{g[1]}" + ("" if g[3] == P.DEFAULT_DEPTH else f"_DEPTH{g[3]}") + ("" if g[2] == "int" else f"_{g[2]}")
             + ("" if len(g) < 5 else f"_{g[4]}"))
+
+
+@pytest.mark.parametrize("geometry", [(1, 1, "int", 2), (2, 3, "int", 3), (4, 4, "bf16", 3)], ids=geometry_id)
+def test_job_words_are_the_per_beat_words(monkeypatch, geometry):
+    """The harness words of a job packed at once (TileConfig.job_words, what the regression
+    plays) equal the per-beat words (TileConfig.word of model.tile's beats), job by job."""
+    monkeypatch.setenv("TDASH_PARAMS", json.dumps(tile_params(*geometry)))
+    cfg = TileConfig()
+    rng = np.random.default_rng(4)
+    for job in cfg.random_jobs(rng, 30):
+        nbeats = -(-job.rows // cfg.depth)
+        per_beat = [cfg.word(job.a[:, k * cfg.depth:(k + 1) * cfg.depth], job.b[:, k * cfg.depth:(k + 1) * cfg.depth],
+                             min(cfg.depth, job.rows - k * cfg.depth), k == nbeats - 1) for k in range(nbeats)]
+        assert cfg.job_words(job) == per_beat
 
 
 @pytest.mark.parametrize("geometry", GEOMETRIES, ids=geometry_id)
