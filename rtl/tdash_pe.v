@@ -121,7 +121,9 @@ module tdash_pe #(
     wire [DEPTH-1:0]    win_last, win_present;
     wire                step;
     wire [RW-1:0]       adv;
-    tdash_stage_queue #(.DEPTH(DEPTH), .PW(PW)) queue (
+    // The write-back rewrites only the pending Z (the top N payload bits): the A and B rows
+    // never change, so their storage needs no write-back mux (tdash_stage_queue WB_W).
+    tdash_stage_queue #(.DEPTH(DEPTH), .PW(PW), .WB_W(N)) queue (
         .clk(clk), .rst(rst),
         .push_valid(in_valid && !bad_beat), .push_ready(in_ready), .push_payload(push_payload),
         .push_rows({{(CW-RW){1'b0}}, in_rows}), .push_last(in_last),
@@ -146,9 +148,9 @@ module tdash_pe #(
             assign win_a[k*VW +: VW] = win_payload[k*PW + VW +: VW];
             assign win_b[k*VW +: VW] = win_payload[k*PW +: VW];
             assign z_win[k*N +: N]   = mine[k] ? pend : {N{1'b0}};
-            // Write back what is still pending; rows of the next job keep their Z.
-            assign wb_payload[k*PW +: PW] = {mine[k] ? z_after[k*N +: N] : pend,
-                                             win_payload[k*PW +: 2*VW]};
+            // Write back what is still pending; rows of the next job keep their Z. The bits
+            // below the Z are not written back (WB_W = N): tied to 0.
+            assign wb_payload[k*PW +: PW] = {mine[k] ? z_after[k*N +: N] : pend, {(2*VW){1'b0}}};
         end
     endgenerate
 

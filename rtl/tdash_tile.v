@@ -122,7 +122,9 @@ module tdash_tile #(
     wire                step, job_end;
     wire [RW-1:0]       adv;
     reg  [RW-1:0]       as_min;       // the slowest row's AS
-    tdash_stage_queue #(.DEPTH(DEPTH), .PW(PW)) queue (
+    // The write-back rewrites only the B rows' pending Z (the top ROWS*N payload bits,
+    // Z_OFF up): the A and B values never change (tdash_stage_queue WB_W).
+    tdash_stage_queue #(.DEPTH(DEPTH), .PW(PW), .WB_W(ROWS * N)) queue (
         .clk(clk), .rst(rst),
         .push_valid(in_valid && !bad_beat), .push_ready(in_ready), .push_payload(push_payload),
         .push_rows({{(CW-RW){1'b0}}, in_rows}), .push_last(in_last),
@@ -134,10 +136,11 @@ module tdash_tile #(
         .mine(mine), .step(step), .adv(adv), .job_end(job_end)
     );
 
-    // A and B values are never rewritten; only the B rows' pending Z is written back.
+    // A and B values are never rewritten; only the B rows' pending Z is written back (the
+    // bits below Z_OFF are not written back: tied to 0).
     generate
         for (k = 0; k < DEPTH; k = k + 1) begin : wb_row
-            assign wb_payload[k*PW +: Z_OFF] = win_payload[k*PW +: Z_OFF];
+            assign wb_payload[k*PW +: Z_OFF] = {Z_OFF{1'b0}};
         end
     endgenerate
 
