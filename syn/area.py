@@ -120,7 +120,7 @@ def script(run: Run, lib: Path, abc: Path, out: Path) -> str:
     # How the design uses its staging queue (parameters, tied-off inputs): its own run follows.
     lines.append(f"tee -q -o {out / (run.tag + '.queue.il')} dump {run.module}/t:tdash_stage_queue")
     # Black-box instances keep their parameters; the standalone runs' modules have none left.
-    lines.append(f"setparam -unset N -unset OP_TYPE -unset DW -unset ACC_W -unset DEPTH -unset PW "
+    lines.append(f"setparam -unset N -unset OP_TYPE -unset DW -unset ACC_W -unset DEPTH -unset PW -unset WB_W "
                  f"{run.module}/t:tdash_mac {run.module}/t:tdash_stage_queue")
     lines.append(f"tee -q -o {out / (run.tag + '.stat.json')} stat -liberty {lib} -json")
     for m in run.split:
