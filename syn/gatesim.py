@@ -39,6 +39,7 @@ from syn import timing as T
 
 LANES = 64
 BUF = "BUFX2"
+COUNTER_BITS = 24      # unit-delay transition counters per net and lane (bit-sliced)
 
 
 class NetlistError(Exception):
@@ -305,6 +306,112 @@ class GateSim:
 
     def clock(self) -> None:
         self.V[self.ff_q] = self.V[self.ff_d]
+
+    # ------------------------------------------------------------------- unit-delay runs
+    def _timed_tables(self):
+        """The combinational outputs as one list of *ops* (one output pin of one cell), sorted
+        by function, and for every net the ops that read it (CSR): what a unit-delay step
+        needs to evaluate only the cells an input change reaches."""
+        fns, ops_fn, ops_out, ops_ins = [], [], [], []
+        index = {}
+        for g in self.groups:
+            key = id(g.fn)
+            if key not in index:
+                index[key] = len(fns)
+                fns.append((g.fn, len(g.ins)))
+            f = index[key]
+            for j in range(len(g.out)):
+                ops_fn.append(f)
+                ops_out.append(int(g.out[j]))
+                ops_ins.append([int(i[j]) for i in g.ins])
+        order = np.argsort(np.array(ops_fn, dtype=np.int64), kind="stable")
+        ops_fn = np.array(ops_fn, dtype=np.int64)[order]
+        ops_out = np.array(ops_out, dtype=np.int64)[order]
+        ops_ins = [ops_ins[k] for k in order]
+        width = max((len(x) for x in ops_ins), default=0)
+        ins = np.full((len(ops_ins), max(width, 1)), self.C0, dtype=np.int64)
+        for k, x in enumerate(ops_ins):
+            ins[k, :len(x)] = x
+        starts = np.searchsorted(ops_fn, np.arange(len(fns) + 1))
+        # net -> reading ops (each op once per net, whatever the pins it reads it on)
+        pairs = np.unique(np.stack([ins.ravel(), np.repeat(np.arange(len(ops_ins)), ins.shape[1])], axis=1), axis=0)
+        pairs = pairs[pairs[:, 0] != self.C0]
+        fan_ptr = np.searchsorted(pairs[:, 0], np.arange(self.n + 1))
+        self._timed = (fns, starts, ops_out, ins, pairs[:, 1].copy(), fan_ptr)
+
+    def evaluate_timed(self, active: int) -> int:
+        """evaluate() with a unit delay per cell (transport) and every transition counted:
+        from the previous cycle's settled values, the changed inputs and flip-flop outputs
+        propagate one cell per step, and each net's transitions, glitches included (a net
+        that settles where it was still toggles twice), are added per lane to
+        ``lane_counts`` (bit-sliced counters per net and lane), for the lanes set in ``active``. The settled values
+        are evaluate()'s (a loop-free netlist settles within its depth). Returns the steps."""
+        if not hasattr(self, "_timed"):
+            self._timed_tables()
+        fns, starts, ops_out, ins, fan_ops, fan_ptr = self._timed
+        V = self.V
+        if getattr(self, "lane_counts", None) is None:
+            self.lane_counts = np.zeros((COUNTER_BITS, self.n), dtype=np.uint64)
+        planes = self.lane_counts
+        mark = np.zeros(len(ops_out), dtype=bool)
+        act = np.uint64(active)
+
+        def add(nets, d):
+            # +1 per set lane bit of d: a ripple-carry increment of bit-sliced counters
+            # (plane k = bit k of every lane's count), carried only where a carry is left.
+            c = d & act
+            for k in range(COUNTER_BITS):
+                if not nets.size:
+                    return
+                p = planes[k, nets]
+                planes[k, nets] = p ^ c
+                c = p & c
+                keep = np.flatnonzero(c)
+                nets, c = nets[keep], c[keep]
+            if nets.size:
+                raise NetlistError(f"a net toggled 2^{COUNTER_BITS} times in one lane")
+
+        diff = V ^ self.prev
+        changed = np.flatnonzero(diff)
+        add(changed, diff[changed])
+        steps = 0
+        while changed.size:
+            lo, hi = fan_ptr[changed], fan_ptr[changed + 1]
+            cnt = hi - lo
+            total = int(cnt.sum())
+            if not total:
+                break
+            idx = np.repeat(lo - np.cumsum(cnt) + cnt, cnt) + np.arange(total)
+            mark[fan_ops[idx]] = True
+            ops = np.flatnonzero(mark)
+            mark[ops] = False
+            new = np.empty(len(ops), dtype=np.uint64)
+            cut = np.searchsorted(ops, starts)
+            for f, (fn, nin) in enumerate(fns):
+                a, b = cut[f], cut[f + 1]
+                if a == b:
+                    continue
+                sel = ins[ops[a:b]]
+                new[a:b] = fn(*(V[sel[:, q]] for q in range(nin)))
+            outs = ops_out[ops]
+            d = new ^ V[outs]
+            hit = np.flatnonzero(d)
+            changed = outs[hit]
+            V[changed] = new[hit]
+            add(changed, d[hit])
+            steps += 1
+        self.prev[:] = V
+        return steps
+
+    def lane_totals(self, lane_groups) -> list[np.ndarray]:
+        """The unit-delay counts summed over each group of lanes (lane numbers): per group,
+        the transitions of every net."""
+        out = []
+        for g in lane_groups:
+            m = np.uint64(sum(1 << i for i in g))
+            out.append(sum(np.bitwise_count(self.lane_counts[k] & m).astype(np.int64) << k
+                           for k in range(COUNTER_BITS)))
+        return out
 
 
 # ----------------------------------------------------------------------- lane bit packing

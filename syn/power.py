@@ -75,7 +75,7 @@ TRACE_EPOCHS = 2
 SEED = 2021
 PAPER_EFFICIENCY = {"fp32": 1.89, "bf16": 1.84}     # §4.3 Table 3 / Fig 15, §4.4
 PAPER_POWER = {"fp32": 1.02, "bf16": 1.05}
-VERSION = "power-2"                       # part of the cache key: bump when the method changes
+VERSION = "power-3"                       # part of the cache key: bump when the method changes
 
 
 class PowerError(Exception):
@@ -190,10 +190,12 @@ def lane_beats(jobs, depth: int, dw: int, rw: int) -> np.ndarray:
 IN_PORTS = ("in_valid", "in_a", "in_b", "in_rows", "in_last", "in_mode")
 
 
-def simulate(sim: G.GateSim, kind: str, fmt: str, workloads: list[Workload], depth: int = DEFAULT_DEPTH) -> dict:
+def simulate(sim: G.GateSim, kind: str, fmt: str, workloads: list[Workload], depth: int = DEFAULT_DEPTH,
+             timed: bool = False) -> dict:
     """Run every workload's lanes through ``sim`` (kind "tdash" or "dense"); check every
     result and result cycle against model/pe.py; per workload: toggles of every net, busy
-    cycles summed over its lanes, jobs, rows."""
+    cycles summed over its lanes, jobs, rows. ``timed``: a unit delay per cell, glitches
+    counted (GateSim.evaluate_timed); else zero delay."""
     mf = fmt_of(fmt)
     dw = PE.data_width(mf)
     rw = (depth).bit_length()
@@ -210,6 +212,10 @@ def simulate(sim: G.GateSim, kind: str, fmt: str, workloads: list[Workload], dep
                      for _, jobs in lanes]
     expect_values = [[PE.result(j, kind, depth) for j in jobs] for _, jobs in lanes]
     n = len(lanes)
+    # Every run starts from the same state (all nets 0), so both delay models see one history.
+    sim.V[:] = 0
+    sim.V[sim.C1] = C.ONES
+    sim.prev[:] = sim.V
     # Reset: two cycles, no beats.
     for p in IN_PORTS:
         sim.set(p, np.zeros(len(sim.ports[p][1]), dtype=np.uint64))
@@ -222,6 +228,7 @@ def simulate(sim: G.GateSim, kind: str, fmt: str, workloads: list[Workload], dep
     sim.evaluate()
     sim.prev[:] = sim.V
     sim.counts = []
+    sim.lane_counts = None
     pos = [0] * n
     got_cycles = [[] for _ in range(n)]
     got_values = [[] for _ in range(n)]
@@ -229,7 +236,7 @@ def simulate(sim: G.GateSim, kind: str, fmt: str, workloads: list[Workload], dep
     limit = max(c[-1] for c in expect_cycles) + 8
     cur = np.zeros((G.LANES, nbits), dtype=bool)
     masks_of = [[i for i, (w, _) in enumerate(lanes) if w == k] for k in range(len(workloads))]
-    cycle = 0
+    cycle = steps = 0
     while any(d is None for d in done_at):
         if cycle > limit:
             raise PowerError(f"{kind} {fmt}: lanes {[i for i in range(n) if done_at[i] is None]} not done by cycle "
@@ -244,7 +251,12 @@ def simulate(sim: G.GateSim, kind: str, fmt: str, workloads: list[Workload], dep
         for p, w in zip(IN_PORTS, widths):
             sim.set(p, words[k:k + w])
             k += w
-        sim.evaluate()
+        # Lanes busy this cycle: not done before it (a lane whose last result comes now is).
+        masks = [sum(1 << i for i in m if done_at[i] is None) for m in masks_of]
+        if timed:
+            steps = max(steps, sim.evaluate_timed(sum(masks)))
+        else:
+            sim.evaluate()
         ready = G.unpack(sim.get("in_ready"))[:, 0]
         valid = G.unpack(sim.get("out_valid"))[:, 0]
         if valid[:n].any():
@@ -261,9 +273,8 @@ def simulate(sim: G.GateSim, kind: str, fmt: str, workloads: list[Workload], dep
             elif valid[i]:
                 raise PowerError(f"{kind} {fmt} gate-level run, {workloads[lanes[i][0]].name}: a result in cycle "
                                  f"{cycle}, after the lane's last job ({done_at[i]})")
-        # Lanes busy this cycle: not done before it.
-        active = [done_at[i] is None or done_at[i] == cycle for i in range(n)]
-        sim.count([sum(1 << i for i in m if active[i]) for m in masks_of])
+        if not timed:
+            sim.count(masks)
         sim.clock()
         cycle += 1
     err = G.unpack(sim.get("err"))[:n, 0]
@@ -279,13 +290,14 @@ def simulate(sim: G.GateSim, kind: str, fmt: str, workloads: list[Workload], dep
         if err[i]:
             raise PowerError(f"{kind} {fmt} gate-level run, {w}: err set")
     out = []
+    counts = sim.lane_totals(masks_of) if timed else sim.counts
     for k, wl in enumerate(workloads):
         lanes_k = masks_of[k]
-        out.append({"name": wl.name, "toggles": sim.counts[k],
+        out.append({"name": wl.name, "toggles": counts[k],
                     "cycles": int(sum(done_at[i] + 1 for i in lanes_k)),
                     "jobs": sum(len(lanes[i][1]) for i in lanes_k),
                     "rows": int(sum(j.rows for i in lanes_k for j in lanes[i][1]))})
-    return {"workloads": out, "simulated": cycle}
+    return {"workloads": out, "simulated": cycle, "steps": steps}
 
 
 # ------------------------------------------------------------------------------ power model
@@ -576,16 +588,26 @@ def run_design(fmt: str, design: str, area_fmt: dict, lib: Path, period_ns: floa
              f"{sim.buffers['nets']} nets), {sim.depth} levels ({prep['insbuf_removed']} insbuf buffers removed); "
              "simulating")
     wls = workloads_for(fmt)
+    t_zero = time.monotonic()
     res = simulate(sim, DESIGN_KINDS[design], fmt, wls)
+    t_zero = time.monotonic() - t_zero
+    progress(f"{fmt} {design}: zero delay done ({t_zero:.0f} s); unit delay (glitches)")
+    t_unit = time.monotonic()
+    res_unit = simulate(sim, DESIGN_KINDS[design], fmt, wls, timed=True)
+    t_unit = time.monotonic() - t_unit
     ne = net_energy(sim, A_SIDE, OWN_GROUP[design])
     rows = []
-    for wl, r in zip(wls, res["workloads"]):
+    for wl, r, u in zip(wls, res["workloads"], res_unit["workloads"]):
+        if (r["cycles"], r["jobs"]) != (u["cycles"], u["jobs"]):
+            raise PowerError(f"{fmt} {design} {wl.name}: the unit-delay run took other cycles than the zero-delay one")
         rows.append({"name": wl.name, "kind": wl.kind, "sparsity": wl.sparsity, "weight": wl.weight,
                      "cycles": r["cycles"], "jobs": r["jobs"], "rows": r["rows"],
-                     "energy": {c: energy(ne, r["toggles"], r["cycles"], period_ns, c) for c in CONVENTIONS}})
+                     "energy": {c: energy(ne, r["toggles"], r["cycles"], period_ns, c) for c in CONVENTIONS},
+                     "energy_unit": {c: energy(ne, u["toggles"], u["cycles"], period_ns, c) for c in CONVENTIONS}})
     data = {"key": key, "cells": len(sim.cells), "levels": sim.depth, "insbuf_removed": prep["insbuf_removed"],
             "fanout_buffers": sim.buffers, "max_slew_ns": float(ne.slew.max()),
-            "simulated": res["simulated"], "period_ns": period_ns, "workloads": rows, "cross": None}
+            "simulated": res["simulated"], "unit_steps": res_unit["steps"], "sim_seconds": [t_zero, t_unit],
+            "period_ns": period_ns, "workloads": rows, "cross": None}
     if cross_check:
         flat = flat_verilog(sim, cache / f"power_{design}_{fmt}.sta.v")
         progress(f"{fmt} {design}: OpenSTA report_power at activity {CROSS_ACTIVITY} (cross-check)")
@@ -633,8 +655,14 @@ def measure(area: dict, formats, lib: Path, periods: dict, cache: Path, jobs: in
 COMPUTE = ("compute", "sched_b", "a_side")     # Table 3's scope: no staging buffers
 
 
-def _e(w: dict, scope: str, conv: str = "model") -> float:
-    e = w["energy"][conv]
+DELAYS = {"zero": "energy", "unit": "energy_unit"}
+"""The two activity models: zero delay (settled values only: no glitches, a lower bound) and
+unit delay (one delay per cell, transport: every hazard glitches, an upper bound for real
+cells, whose inertia swallows pulses shorter than their delay)."""
+
+
+def _e(w: dict, scope: str, conv: str = "model", delay: str = "zero") -> float:
+    e = w[DELAYS[delay]][conv]
     return sum(e[g] for g in COMPUTE) if scope == "compute" else e["total"]
 
 
@@ -652,6 +680,9 @@ def rows_of(res: dict, fmt: str) -> list[dict]:
             r[f"eff_{scope}"] = _e(b, scope) / _e(a, scope)
             r[f"power_{scope}"] = (_e(a, scope) / a["cycles"]) / (_e(b, scope) / b["cycles"])
         r["eff_sta"] = _e(b, "compute", "sta") / _e(a, "compute", "sta")
+        r["eff_unit"] = _e(b, "compute", delay="unit") / _e(a, "compute", delay="unit")
+        r["eff_total_unit"] = _e(b, "total", delay="unit") / _e(a, "total", delay="unit")
+        r["power_unit"] = (_e(a, "compute", delay="unit") / a["cycles"]) / (_e(b, "compute", delay="unit") / b["cycles"])
         r["td_nj_job"] = _e(a, "compute") / a["jobs"] * 1e-3
         r["dense_nj_job"] = _e(b, "compute") / b["jobs"] * 1e-3
         r["td"], r["dense"] = a, b
@@ -670,26 +701,29 @@ def training_aggregate(rows: list[dict]) -> dict:
     c_td = sum(r["td_cycles"] / (r["rows"] * N_LANES) * r["weight"] for r in tr)
     c_dn = sum(r["dense_cycles"] / (r["rows"] * N_LANES) * r["weight"] for r in tr)
     agg = {"speedup": c_dn / c_td}
-    for name, scope, conv in (("compute", "compute", "model"), ("total", "total", "model"), ("sta", "compute", "sta")):
-        e_td = per_mac("td", lambda w: _e(w, scope, conv))
-        e_dn = per_mac("dense", lambda w: _e(w, scope, conv))
+    for name, scope, conv, delay in (("compute", "compute", "model", "zero"), ("total", "total", "model", "zero"),
+                                     ("sta", "compute", "sta", "zero"), ("unit", "compute", "model", "unit"),
+                                     ("total_unit", "total", "model", "unit")):
+        e_td = per_mac("td", lambda w: _e(w, scope, conv, delay))
+        e_dn = per_mac("dense", lambda w: _e(w, scope, conv, delay))
         agg[f"eff_{name}"] = e_dn / e_td
         if conv == "model":
             agg[f"power_{name}"] = (e_td / c_td) / (e_dn / c_dn)
     return agg
 
 
-def breakdown_mw(w: dict) -> dict:
+def breakdown_mw(w: dict, delay: str = "zero") -> dict:
     """Average power (mW) per component of one run: pJ / (cycles x period ns)."""
-    return {g: w["energy"]["model"][g] / (w["cycles"] * w["period_ns"]) for g in GROUPS}
+    return {g: w[DELAYS[delay]]["model"][g] / (w["cycles"] * w["period_ns"]) for g in GROUPS}
 
 
 def markdown(res: dict, formats, plot_link: str | None, lib_label: str, period_note: str) -> str:
     L = ["### Power and energy from gate-level activity", "",
          f"The mapped netlists ({lib_label}) of the TensorDash PE and the dense PE (N = {N_LANES}, DEPTH "
          f"{DEFAULT_DEPTH}: own cells, staging queue, MAC; the buffers `insbuf` adds for OpenSTA removed), "
-         "flattened and simulated gate by gate from the cells' Liberty functions (syn/gatesim.py, zero delay, "
-         "64 lanes at once). Every result value and result cycle equals model/pe.py's, or the run fails. "
+         "flattened and simulated gate by gate from the cells' Liberty functions (syn/gatesim.py, 64 lanes at "
+         "once), twice: zero delay (settled values: no glitches) and unit delay (one delay per cell, transport: "
+         "every transition counted, glitches included). Every result value and result cycle equals model/pe.py's, or the run fails. "
          f"Workloads, the same jobs for both PEs: random sparsity {SPARSITIES[0]}-{SPARSITIES[-1]} on one side "
          f"(B, B-only mode, A dense) and on both sides (mode both), {SWEEP_LANES * LANE_ROWS} rows per point in "
          f"jobs of {JOB_ROWS} rows; and {TRACE_LANES} x {LANE_ROWS} rows of jobs of each training operation of the "
@@ -705,8 +739,11 @@ def markdown(res: dict, formats, plot_link: str | None, lib_label: str, period_n
          "Energy per net toggle from the Liberty tables (syn/power.py): the driving cell's internal energy "
          "(mean of rise and fall, mean over its related input pins, at the net's load and the propagated slews) "
          "+ 0.5 C V² of the driven pin capacitance, + flip-flop D pin energy; every flip-flop's clock pin energy "
-         "each cycle; leakage. No wires, no clock tree, no glitches (zero delay): absolute energies are low, for "
-         f"both designs alike. {period_note} Energy efficiency = E(dense PE) / E(TensorDash PE) on the same jobs; "
+         "each cycle; leakage. No wires, no clock tree. *Zero delay* counts no glitch: a lower bound. *Unit "
+         "delay* lets every hazard of the netlist glitch (transport delay; a real cell's inertia swallows pulses "
+         "shorter than its delay, and real delays differ per cell): an upper bound for glitches, which real "
+         "designs have mostly in multipliers and adders, i.e. in the MAC both PEs share. The paper's figures "
+         f"come from layout-level activity, between the two. {period_note} Energy efficiency = E(dense PE) / E(TensorDash PE) on the same jobs; "
          "power ratio = average power TensorDash / dense at one clock. *Compute* = Table 3's scope (MAC, "
          "schedulers and B-side muxes, A-side muxes); *with staging* adds the staging buffers, which the paper "
          "leaves out. *OpenSTA weighting* = the same activity costed as OpenSTA 2019's report_power costs it "
@@ -731,17 +768,33 @@ def markdown(res: dict, formats, plot_link: str | None, lib_label: str, period_n
           "step*: the digits CNN's operations weighted by their MACs. *Paper's arithmetic*: speedup / power ratio "
           "at sparsity 0, i.e. the compute power per cycle taken as independent of the data, as Table 3 charges "
           "both designs the same compute-core power.", "",
-          "| format | power TD/dense, sparsity 0 (compute) | training step: speedup | power TD/dense | **energy "
-          "efficiency** | with staging | OpenSTA weighting | paper's arithmetic on these numbers | paper |",
-          "|---|---|---|---|---|---|---|---|---|"]
+          "| format | delay model | power TD/dense, sparsity 0 (compute) | training step: speedup | power TD/dense | "
+          "**energy efficiency** | with staging | OpenSTA weighting | paper's arithmetic on these numbers | paper |",
+          "|---|---|---|---|---|---|---|---|---|---|"]
     for fmt in formats:
         rows = rows_of(res, fmt)
         agg = training_aggregate(rows)
         z = next(r for r in rows if r["name"] == "B 0.0")
         paper = f"{PAPER_EFFICIENCY[fmt]:.2f}x efficiency, {PAPER_POWER[fmt]:.2f}x power" if fmt in PAPER_EFFICIENCY else "-"
-        L.append(f"| {fmt} | {z['power_compute']:.3f}x | {agg['speedup']:.3f}x | {agg['power_compute']:.3f}x | "
+        L.append(f"| {fmt} | zero | {z['power_compute']:.3f}x | {agg['speedup']:.3f}x | {agg['power_compute']:.3f}x | "
                  f"**{agg['eff_compute']:.3f}x** | {agg['eff_total']:.3f}x | {agg['eff_sta']:.3f}x | "
                  f"{agg['speedup'] / z['power_compute']:.3f}x | {paper} |")
+        L.append(f"| {fmt} | unit | {z['power_unit']:.3f}x | {agg['speedup']:.3f}x | {agg['power_unit']:.3f}x | "
+                 f"**{agg['eff_unit']:.3f}x** | {agg['eff_total_unit']:.3f}x | - | "
+                 f"{agg['speedup'] / z['power_unit']:.3f}x | {paper} |")
+    L.append("")
+    L += ["Glitches: energy of the unit-delay run / the zero-delay run at sparsity 0 (B 0.0), per component:", "",
+          "| format | design | MAC | schedulers + B-side muxes | A-side muxes | staging buffer | unit-delay steps "
+          "per cycle (max) | simulation s, zero / unit delay |", "|---|---|---|---|---|---|---|---|"]
+    for fmt in formats:
+        for d in DESIGN_KINDS:
+            r = res[fmt][d]
+            w = next(x for x in r["workloads"] if x["name"] == "B 0.0")
+            f = [w["energy_unit"]["model"][g] / w["energy"]["model"][g] if w["energy"]["model"][g] else None
+                 for g in ("compute", "sched_b", "a_side", "staging")]
+            secs = r.get("sim_seconds", [0, 0])
+            L.append(f"| {fmt} | {d} | " + " | ".join("-" if x is None else f"{x:.2f}x" for x in f)
+                     + f" | {r.get('unit_steps', 0)} | {secs[0]:.0f} / {secs[1]:.0f} |")
     L.append("")
     for fmt in formats:
         rows = rows_of(res, fmt)
@@ -754,30 +807,35 @@ def markdown(res: dict, formats, plot_link: str | None, lib_label: str, period_n
               f"fanout buffers; worst slew {td['max_slew_ns']:.2f} / {dn['max_slew_ns']:.2f} ns), {td['simulated']} / "
               f"{dn['simulated']} cycles of 64 lanes, clock {td['period_ns']:.2f} ns.", "",
               "| workload | sparsity | speedup (cycles) | dense nJ/job (compute) | TensorDash nJ/job (compute) | power TD/dense | "
-              "**energy efficiency** | with staging | OpenSTA weighting |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "**energy efficiency** | with staging | OpenSTA weighting | unit delay: power TD/dense | unit delay: "
+              "**energy efficiency** |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in rows:
             L.append(f"| {r['name']} | {r['sparsity']:.2f} | {r['speedup']:.3f}x | {r['dense_nj_job']:.1f} | "
                      f"{r['td_nj_job']:.1f} | {r['power_compute']:.3f}x | **{r['eff_compute']:.3f}x** | "
-                     f"{r['eff_total']:.3f}x | {r['eff_sta']:.3f}x |")
+                     f"{r['eff_total']:.3f}x | {r['eff_sta']:.3f}x | {r['power_unit']:.3f}x | **{r['eff_unit']:.3f}x** |")
         L.append(f"| **digits training step** (ops weighted by MACs) | | {agg['speedup']:.3f}x | | | "
                  f"{agg['power_compute']:.3f}x | **{agg['eff_compute']:.3f}x** | {agg['eff_total']:.3f}x | "
-                 f"{agg['eff_sta']:.3f}x |")
+                 f"{agg['eff_sta']:.3f}x | {agg['power_unit']:.3f}x | **{agg['eff_unit']:.3f}x** |")
         # Table 3's power rows: the no-sparsity point, where both PEs do the same work per cycle.
         z = next(r for r in rows if r["name"] == "B 0.0")
         for w in (z["td"], z["dense"]):
             w["period_ns"] = td["period_ns"]
         bt, bd = breakdown_mw(z["td"]), breakdown_mw(z["dense"])
+        ut, ud = breakdown_mw(z["td"], "unit"), breakdown_mw(z["dense"], "unit")
         ct, cd = sum(bt[g] for g in COMPUTE), sum(bd[g] for g in COMPUTE)
+        cut, cud = sum(ut[g] for g in COMPUTE), sum(ud[g] for g in COMPUTE)
+        paper = f" (paper: {PAPER_POWER[fmt]:.2f}x)" if fmt in PAPER_POWER else ""
         L += ["", "Average power (mW) at sparsity 0 (both PEs the same work per cycle), Table 3's rows:", "",
-              "| component | TensorDash PE | dense PE |", "|---|---|---|"]
+              "| component | TensorDash PE, zero delay | dense PE, zero delay | TensorDash PE, unit delay | "
+              "dense PE, unit delay |", "|---|---|---|---|---|"]
         names = {"compute": "Compute core (MAC)", "sched_b": "Scheduler + B-side muxes", "a_side": "A-side muxes"}
         for g in COMPUTE:
-            L.append(f"| {names[g]} | {bt[g]:.2f} | {bd[g]:.2f} |")
-        L.append(f"| **Total (compute)** | {ct:.2f} | {cd:.2f} |")
-        L.append(f"| **Normalised** | **{ct / cd:.3f}x**" + (f" (paper: {PAPER_POWER[fmt]:.2f}x)" if fmt in PAPER_POWER
-                                                             else "") + " | 1 |")
-        L.append(f"| Staging buffers (apart) | {bt['staging']:.2f} | {bd['staging']:.2f} |")
+            L.append(f"| {names[g]} | {bt[g]:.2f} | {bd[g]:.2f} | {ut[g]:.2f} | {ud[g]:.2f} |")
+        L.append(f"| **Total (compute)** | {ct:.2f} | {cd:.2f} | {cut:.2f} | {cud:.2f} |")
+        L.append(f"| **Normalised** | **{ct / cd:.3f}x**{paper} | 1 | **{cut / cud:.3f}x**{paper} | 1 |")
+        L.append(f"| Staging buffers (apart) | {bt['staging']:.2f} | {bd['staging']:.2f} | {ut['staging']:.2f} | "
+                 f"{ud['staging']:.2f} |")
         L.append("")
     if plot_link is not None:
         L += [f"![energy efficiency vs sparsity]({plot_link})", ""]
@@ -801,8 +859,14 @@ def plot(res: dict, formats, path: Path) -> Path:
         tr = [r for r in rows if r["kind"] == "trace"]
         ax.plot([r["sparsity"] for r in tr], [r["eff_compute"] for r in tr], "x", color="k", ms=8, mew=2,
                 label="digits training ops (targeted tensor's sparsity)")
-        ax.axhline(training_aggregate(rows)["eff_compute"], color="k", ls="-.", lw=1,
+        agg = training_aggregate(rows)
+        ax.axhline(agg["eff_compute"], color="k", ls="-.", lw=1,
                    label="digits training step (ops weighted by MACs)")
+        for side, color in (("B", "tab:blue"), ("both", "tab:orange")):
+            sw = [r for r in rows if r["kind"] == "sweep" and r["name"].startswith(side + " ")]
+            ax.plot([r["sparsity"] for r in sw], [r["eff_unit"] for r in sw], "s--", color=color, ms=3, lw=0.8,
+                    label=f"energy efficiency, {'one side (B)' if side == 'B' else 'both sides'}, unit delay")
+        ax.axhline(agg["eff_unit"], color="k", ls=":", lw=1, label="digits training step, unit delay")
         if fmt in PAPER_EFFICIENCY:
             ax.axhline(PAPER_EFFICIENCY[fmt], color="tab:green", ls="--",
                        label=f"paper {PAPER_EFFICIENCY[fmt]:.2f}x (average over its models)")

@@ -159,6 +159,62 @@ def test_gate_simulation_and_toggle_counts(lib, tmp_path):
     assert not c[2].any()
 
 
+def test_unit_delay_run_settles_as_zero_delay_and_counts_the_same_without_hazards(lib, tmp_path):
+    """The counter has no reconvergent paths: the unit-delay run makes exactly the zero-delay
+    run's toggles and ends in the same values."""
+    runs = []
+    for timed in (False, True):
+        sim = G.GateSim(str(_counter_json(tmp_path / "cnt.json")), lib)
+        sim.evaluate()
+        sim.prev[:] = sim.V
+        values = []
+        for _ in range(6):
+            sim.clock()
+            if timed:
+                sim.evaluate_timed(0b111)
+            else:
+                sim.evaluate()
+                sim.count([1, 0b110])
+            values.append(sim.V.copy())
+        runs.append((values, sim.lane_totals([[0], [1, 2]]) if timed else [c.copy() for c in sim.counts]))
+    (v0, c0), (v1, c1) = runs
+    assert all((a == b).all() for a, b in zip(v0, v1))
+    assert all((a == b).all() for a, b in zip(c0, c1))
+
+
+def _hazard_json(path):
+    """y = a ^ !a: 1 in every settled state, but for one cell delay after a changes the XOR
+    still sees the old !a (a static hazard: a glitch of y per change of a)."""
+    cells = {"inv": {"type": "INVX1", "connections": {"A": [2], "Y": [3]}},
+             "xor": {"type": "XOR2X1", "connections": {"A": [2], "B": [3], "Y": [4]}}}
+    ports = {"clk": {"direction": "input", "bits": [5]}, "a": {"direction": "input", "bits": [2]},
+             "y": {"direction": "output", "bits": [4]}}
+    path.write_text(json.dumps({"modules": {"hz": {"attributes": {"top": 1}, "ports": ports, "cells": cells}}}))
+    return path
+
+
+def test_unit_delay_run_counts_a_glitch_the_zero_delay_run_cannot_see(lib, tmp_path):
+    a, n, y = 2, 3, 4
+    counts = {}
+    for timed in (False, True):
+        sim = G.GateSim(str(_hazard_json(tmp_path / "hz.json")), lib)
+        sim.evaluate()
+        sim.prev[:] = sim.V
+        for cycle in range(4):                  # a = 1, 0, 1, 0 on lane 0; lane 1 holds 0
+            sim.set("a", np.array([np.uint64((cycle + 1) % 2)]))
+            if timed:
+                steps = sim.evaluate_timed(0b11)
+                assert steps == 2
+            else:
+                sim.evaluate()
+                sim.count([0b1, 0b10])
+            assert int(sim.get("y")[0]) & 0b11 == 0b11          # settled: y = 1 on both lanes
+        c = sim.lane_totals([[0], [1]]) if timed else sim.counts
+        counts[timed] = [int(c[0][i]) for i in (a, n, y)], int(c[1].sum())
+    assert counts[False] == ([4, 4, 0], 0)
+    assert counts[True] == ([4, 4, 8], 0)      # y: 1 -> 0 -> 1 on each of the 4 changes of a
+
+
 def test_energy_arithmetic(lib, tmp_path):
     sim = G.GateSim(str(_counter_json(tmp_path / "cnt.json")), lib)
     ne = P.net_energy(sim, P.re.compile("never"), "sched_b", input_slew=0.5)
