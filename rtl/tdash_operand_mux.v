@@ -4,14 +4,6 @@
 // of 8 (DEPTH 3) or 5 (DEPTH 2) positions. The same MS drives the A-side and the B-side block,
 // so both operands of a pair move in tandem. Idle lanes (valid = 0) output zero, so their
 // product adds nothing whatever the window still holds.
-//
-// Each lane's 8:1 mux is an AND-OR on a one-hot select (decoded once per lane, shared by its
-// DW bits), not a binary mux tree. The window moves every step, so every mux input toggles;
-// in a tree with a steady select (no sparsity: every lane takes option 0, step after step)
-// the first level still passes options 0, 2, 4 and 6 on, and half the tree switches for one
-// useful input. In the AND-OR every unselected term stays 0 and only the selected option's
-// path switches: the power TensorDash adds at no sparsity (paper §4.3, Table 3's power row)
-// is mostly these muxes. Codes >= NOPT (DEPTH 2) and idle lanes select no term: zero.
 `default_nettype none
 
 module tdash_operand_mux #(
@@ -30,22 +22,25 @@ module tdash_operand_mux #(
     genvar i, k;
     generate
         for (i = 0; i < N; i = i + 1) begin : lane
-            wire [NOPT*DW-1:0] term;   // option k's value if selected, else 0
-            for (k = 0; k < NOPT; k = k + 1) begin : opt
-                localparam [2:0] K = k;
-                wire hot = valid[i] && (ms[3*i +: 3] == K);
-                assign term[k*DW +: DW] = {DW{hot}} & window[src_pos_of(ORDER, i, k)*DW +: DW];
+            // All 8 MS codes; codes >= NOPT (DEPTH 2) never occur and read zero.
+            wire [8*DW-1:0] cand;
+            for (k = 0; k < 8; k = k + 1) begin : opt
+                if (k < NOPT) begin : used
+                    assign cand[k*DW +: DW] = window[src_pos_of(ORDER, i, k)*DW +: DW];
+                end else begin : unused
+                    assign cand[k*DW +: DW] = {DW{1'b0}};
+                end
             end
-            reg [DW-1:0] picked;
-            integer t;
-            always @* begin
-                picked = {DW{1'b0}};
-                for (t = 0; t < NOPT; t = t + 1)
-                    picked = picked | term[t*DW +: DW];
-            end
-            assign operand[i*DW +: DW] = picked;
+            wire [DW-1:0] picked = cand[ms[3*i +: 3]*DW +: DW];
+            assign operand[i*DW +: DW] = valid[i] ? picked : {DW{1'b0}};
         end
     endgenerate
+    // Why a mux tree (`cand[ms]`) and not an AND-OR on a one-hot select: with a steady select
+    // (no sparsity, every lane takes option 0 step after step) the tree's first level still
+    // passes four of the eight inputs on, so it switches more than an AND-OR, whose unselected
+    // terms stay 0. The AND-OR was built and measured (commit be0f420, make area, OSU 0.18 um):
+    // about 30% less mux power at no sparsity, but half again the mux area, which takes the
+    // tile's compute area past Table 3's 1.09x (FP32) and 1.13x (BF16). The tree keeps the area.
 endmodule
 
 `default_nettype wire

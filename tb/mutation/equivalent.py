@@ -17,6 +17,8 @@ from model import params as P
 
 _MIN_TIE = ("a tie picks between two equal values: `a < b ? a : b` and `a <= b ? a : b` are the same "
             "minimum")
+_MUX_CONTRACT = ("contract: a lane with valid set has an MS code < NOPT (formal/sched_props.sv own_option "
+                 "proves the scheduler, the only driver of ms, keeps it)")
 _AS_CONTRACT = "contract: as_rows <= DEPTH (formal/sched_props.sv as_exact proves it of the scheduler's AS)"
 
 EQUIVALENT: dict[str, str] = {
@@ -32,6 +34,11 @@ EQUIVALENT: dict[str, str] = {
         "used only in `K < job_rows` with K < DEPTH (true either way), in min(as_rows, job_rows) with "
         "as_rows <= DEPTH (as_rows either way), and in job_end, which needs has_last, i.e. the loop's "
         "value. Equivalent under the " + _AS_CONTRACT + ".",
+    "tdash_operand_mux.v:28:23:op:<=":
+        "`k <= NOPT` also wires code k = NOPT (DEPTH 2: code 5) to a window position instead of zero; "
+        "for DEPTH 3 (NOPT = 8) no k in 0..7 changes. Equivalent under the " + _MUX_CONTRACT + ".",
+    "tdash_operand_mux.v:31:51:const:1'b1":
+        "the constant of mux inputs for codes >= NOPT. Equivalent under the " + _MUX_CONTRACT + ".",
     "tdash_decompress.v:76:24:const:7":
         "`if (NOPT < 8)` -> `if (NOPT < 7)`: NOPT is 5 (DEPTH 2) or 8 (DEPTH 3), the only depths the module "
         "elaborates for (bad_parameters), and both conditions agree on 5 and 8.",
@@ -77,4 +84,12 @@ MITERS: dict[str, dict] = {
     "tdash_window_ctrl.v:29:20:stuck1:all ones":
         {"top": "contract_window_ctrl", "sources": ["tdash_window_ctrl.v"], "wrapper": ["contract_window_ctrl.v"],
          "params": _DEPTHS, "contract": "as_rows <= DEPTH"},
+    "tdash_operand_mux.v:28:23:op:<=":
+        {"top": "contract_operand_mux", "sources": ["tdash_operand_mux.v"], "wrapper": ["contract_operand_mux.v"],
+         "params": [{"N": P.LANES, "DEPTH": d, "DW": 16, "ORDER": o} for d in sorted(P.DEPTHS) for o in P.order_codes().values()],
+         "contract": "MS code < NOPT"},
+    "tdash_operand_mux.v:31:51:const:1'b1":
+        {"top": "contract_operand_mux", "sources": ["tdash_operand_mux.v"], "wrapper": ["contract_operand_mux.v"],
+         "params": [{"N": P.LANES, "DEPTH": d, "DW": 16, "ORDER": o} for d in sorted(P.DEPTHS) for o in P.order_codes().values()],
+         "contract": "MS code < NOPT"},
 }
