@@ -48,6 +48,18 @@ EQUIVALENT: dict[str, str] = {
     "tdash_decompress.v:97:66:const:1":
         "I = (l - opt_off(k) + N) % N instead of + 2*N: the same lane mod N, since l - opt_off(k) + N >= 0 "
         "for every option offset of the table (|opt_off| < N).",
+    "dense_pe.v:37:48:const:2":
+        "CW = $clog2(3*DEPTH + 2) instead of + 1: 4 bits for DEPTH 3 (clog2 of 11 and of 10), 3 for DEPTH 2 "
+        "(8 and 7), the only depths the PE runs at: the same width.",
+    "dense_pe.v:37:48:const:0":
+        "CW = $clog2(3*DEPTH + 0) instead of + 1: 4 bits for DEPTH 3 (clog2 of 9 and of 10), 3 for DEPTH 2 "
+        "(6 and 7): the same width.",
+    "tdash_scheduler.v:54:42:op:<=":
+        "level_size's `lv < FULL` -> `lv <= FULL`, read only where lv < S: FULL = S*(N/S) >= S when N >= S, "
+        "and when N < S (N = 4) FULL = 0 and both branches give FULL / S = 0.",
+    "tdash_scheduler.v:74:47:const:1":
+        "order_count(0) -> order_count(1): the argument is unused (Verilog-2005 functions need an input; "
+        "order_count returns the number of option sets whatever it is given).",
     "tdash_fmul.v:26:33:op:>=":
         "XW = (PW >= 26) ? PW : 26: the exact product is PW = 16 (bfloat16) or 48 (FP32) bits, never 26.",
     "tdash_fmul.v:26:35:const:27":
@@ -65,7 +77,23 @@ _FMUL = {"top": "tdash_fmul", "sources": ["tdash_fmul.v"], "params": [{"MW": 7},
 # tdash_decompress elaborates only for N = 16, DW = 16, DEPTH 2 or 3 (bad_parameters).
 _DECOMPRESS = {"top": "tdash_decompress", "sources": ["tdash_decompress.v"], "sequential": True,
                "params": [{"N": 16, "DW": 16, "DEPTH": d} for d in sorted(P.DEPTHS)]}
+# dense_pe, the whole PE flattened, at the bench's INT sets (N 16, DEPTH 3 and 2). Its BF16 and
+# FP32 sets are not in the proof: flattened, their floating-point MACs took Yosys over 10 minutes
+# per set (with the MAC as a black box, equiv_make cannot pair its outputs). The mutated lines
+# (CW) do not depend on OP_TYPE.
+_DENSE_PE = {"top": "dense_pe", "sources": ["dense_pe.v", "tdash_stage_queue.v", "tdash_mac.v", "tdash_fmul.v",
+                                            "tdash_fadd.v", "tdash_fadd_tree.v"], "sequential": True,
+             "params": [{"N": 16, "DEPTH": 3}, {"N": 16, "DEPTH": 2}]}
+# tdash_scheduler at every supported set (N x DEPTH x option set): elaboration-time edits, so
+# Yosys' equivalence flow pairs the two netlists net by net.
+_SCHEDULER = {"top": "tdash_scheduler", "sources": ["tdash_scheduler.v", "tdash_prio_enc.v", "tdash_as_count.v"],
+              "sequential": True, "params": [{"N": n, "DEPTH": d, "ORDER": o} for o in P.order_codes().values()
+                                             for d in sorted(P.DEPTHS) for n in P.SCHEDULER_LANES]}
 MITERS: dict[str, dict] = {
+    "tdash_scheduler.v:54:42:op:<=": _SCHEDULER,
+    "tdash_scheduler.v:74:47:const:1": _SCHEDULER,
+    "dense_pe.v:37:48:const:2": _DENSE_PE,
+    "dense_pe.v:37:48:const:0": _DENSE_PE,
     "tdash_fmul.v:26:33:op:>=": _FMUL,
     "tdash_fmul.v:26:35:const:27": _FMUL,
     "tdash_fmul.v:26:35:const:25": _FMUL,
