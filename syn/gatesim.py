@@ -1,6 +1,6 @@
-"""Zero-delay, cycle-based simulation of the mapped netlists (issue 21, item 5): the cells'
-own Liberty functions (syn/cells.py), 64 independent lanes per run, every net's toggles
-counted per group of lanes.
+"""Cycle-based simulation of the mapped netlists (issue 21, item 5), zero delay or unit delay:
+the cells' own Liberty functions (syn/cells.py), 64 independent lanes per run, every net's
+toggles counted per group of lanes.
 
 Why not Verilator or Icarus: there are no simulation models of the OSU cells; the Liberty
 functions are the cells' definition, and evaluating them directly, levelised and bit-parallel
@@ -21,6 +21,13 @@ takes its D. A net toggles in a cycle when its settled value differs from the pr
 cycle's; toggles are counted per group of lanes (a workload), only in the cycles the group's
 mask marks active. Glitches are not counted (no delays): the energy is a lower bound in
 absolute terms, for both designs alike.
+
+Unit delay (:meth:`GateSim.evaluate_timed`): instead of one levelised pass, the cells whose
+inputs changed are evaluated step by step, one cell delay per step (transport), from the
+previous cycle's settled values, until nothing changes; every transition of every net is
+counted, glitches included, per lane in bit-sliced counters. It settles to the zero-delay
+values and costs about 7-20x the zero-delay run (the deep floating-point adders take up to
+257 steps per cycle).
 """
 
 from __future__ import annotations

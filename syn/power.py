@@ -18,7 +18,9 @@ Method (OpenSTA's 2019 snapshot reads no VCD or SAIF, so the activity is measure
    ``dense_result_cycles``) and ``err`` must stay 0, or the run fails: an energy from a
    netlist that does not compute the right thing means nothing. Toggles of every net are
    counted per workload over the cycles its lanes are busy (first beat accepted to last
-   result presented).
+   result presented), in two runs: zero delay (settled values, no glitches: a lower bound)
+   and unit delay (one delay per cell, transport: every transition, glitches included; an
+   upper bound, since a real cell's inertia swallows pulses shorter than its delay).
 3. **Energy** from the OSU 0.18 um Liberty (syn/cells.py), as OpenSTA's report_power counts
    power, per net toggle: the driving cell's internal energy (rise_power/fall_power of its
    output pin, averaged over rise and fall and over the related input pins, at the net's load
@@ -31,8 +33,8 @@ Method (OpenSTA's 2019 snapshot reads no VCD or SAIF, so the activity is measure
    OpenSTA's graph does. Nets of more than MAX_FANOUT loads get buffer trees first
    (syn/gatesim.py): the kept hierarchy hid them from ABC's ``buffer -N 8``, and unbuffered
    they have microsecond slews that the extrapolated tables turn into nonsense. No wires (the
-   library has no wire-load model), no clock tree, no glitches: absolute energies are low,
-   both designs alike; the ratios compare.
+   library has no wire-load model), no clock tree: absolute energies are low, both designs
+   alike; the ratios compare.
 4. **Cross-check against OpenSTA** (:func:`sta_check`): one flat netlist written from the same
    cells, OpenSTA's report_power with one global activity on every net against this model at
    that activity.
