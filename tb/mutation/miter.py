@@ -52,27 +52,22 @@ def yosys() -> str:
 
 def script(top: str, params: dict, gold: Path, gate: Path, sources: list[str], sequential: bool = False) -> str:
     chp = " ".join(f"-set {k} {v}" for k, v in params.items())
+
+    def load(d: Path, name: str) -> list[str]:
+        return [f"read_verilog -sv -I{d} " + " ".join(str(d / s) for s in sources),
+                f"chparam {chp} {top}" if chp else "", f"hierarchy -top {top}", "proc", "flatten", "opt_clean",
+                f"rename {top} {name}", f"design -stash {name}"]
+    both = load(gold, "gold") + load(gate, "gate") + [
+        "design -copy-from gold -as gold gold", "design -copy-from gate -as gate gate"]
     if sequential:
         # A module with registers: Yosys' sequential equivalence flow. equiv_make pairs the
         # two designs' nets by name, equiv_simple / equiv_induct prove each pair (induction over
         # the registers), equiv_status -assert fails on any pair left unproven. Used for
         # mutants of elaboration-time constants (a generate condition, a localparam), whose
         # elaborated netlists are the same for every parameter set the design uses.
-        def read(d: Path, name: str) -> list[str]:
-            return [f"read_verilog -sv -I{d} " + " ".join(str(d / s) for s in sources),
-                    f"chparam {chp} {top}" if chp else "", f"hierarchy -top {top}", "proc", "flatten", "opt_clean",
-                    f"rename {top} {name}", f"design -stash {name}"]
-        return "\n".join(read(gold, "gold") + read(gate, "gate") + [
-            "design -copy-from gold -as gold gold", "design -copy-from gate -as gate gate",
-            "equiv_make gold gate equiv", "hierarchy -top equiv", "async2sync", "equiv_simple -seq 4",
-            "equiv_induct -seq 4", "equiv_status -assert"]) + "\n"
-
-    def load(d: Path, name: str) -> list[str]:
-        return [f"read_verilog -sv -I{d} " + " ".join(str(d / s) for s in sources),
-                f"chparam {chp} {top}" if chp else "", f"hierarchy -top {top}", "proc", "flatten", "opt_clean",
-                f"rename {top} {name}", f"design -stash {name}"]
-    return "\n".join(load(gold, "gold") + load(gate, "gate") + [
-        "design -copy-from gold -as gold gold", "design -copy-from gate -as gate gate",
+        return "\n".join(both + ["equiv_make gold gate equiv", "hierarchy -top equiv", "async2sync",
+                                 "equiv_simple -seq 4", "equiv_induct -seq 4", "equiv_status -assert"]) + "\n"
+    return "\n".join(both + [
         "miter -equiv -flatten -make_assert -ignore_gold_x gold gate miter", "hierarchy -top miter",
         # Combinational modules: one SAT call over every input; a model = a distinguishing input.
         "select -assert-none t:$dff t:$sdff t:$adff t:$dffe t:$sdffe",
