@@ -14,12 +14,25 @@ it is not equivalent at tdash_decompress's ports (an idx code of 5 decodes diffe
 """
 
 from model import params as P
+from tb.common import pe_bench
+from tb.tile.test_tile import GEOMETRIES, tile_params
 
 _MIN_TIE = ("a tie picks between two equal values: `a < b ? a : b` and `a <= b ? a : b` are the same "
             "minimum")
 _MUX_CONTRACT = ("contract: a lane with valid set has an MS code < NOPT (formal/sched_props.sv own_option "
                  "proves the scheduler, the only driver of ms, keeps it)")
 _AS_CONTRACT = "contract: as_rows <= DEPTH (formal/sched_props.sv as_exact proves it of the scheduler's AS)"
+
+_FADD_ALIGN = ("the alignment's far-shift cut-off `d > 26` (in my_sh or in my_lost) as d >= 26, d > 27 or "
+               "d > 25: the edits move only d = 26 or 27 between the shift branch and the far branch. There y is "
+               "below 2**-25 of x's leading one, under half an ulp of x even just below a power of two, so x + y "
+               "and x - y round to x whether the aligned y came out as 0 or as the sticky bit.")
+
+_ITER_MAXM = ("MAXM = (N < 5) ? 1 : N/5 with `N <= 5` or `N < 6`: the two branches differ only at N = 5, "
+              "where both give 1 (N < 5 is refused).")
+_ITER_MEMBER = ("member_en for the first five levels, lvl + 5*m < FULL, with `<=`, lvl - 5*m or lvl + 4*m: "
+                "lvl <= 4 and m <= MAXM - 1 = FULL/5 - 1, so lvl + 5*m <= FULL - 1 and each variant is true "
+                "too: the condition is always true, edited or not.")
 
 EQUIVALENT: dict[str, str] = {
     "tdash_prio_enc.v:18:39:const:2":
@@ -60,6 +73,50 @@ EQUIVALENT: dict[str, str] = {
     "tdash_scheduler.v:74:47:const:1":
         "order_count(0) -> order_count(1): the argument is unused (Verilog-2005 functions need an input; "
         "order_count returns the number of option sets whatever it is given).",
+    "tdash_fadd.v:35:30:op:>=": _FADD_ALIGN,
+    "tdash_fadd.v:35:32:const:8'd27": _FADD_ALIGN,
+    "tdash_fadd.v:35:32:const:8'd25": _FADD_ALIGN,
+    "tdash_fadd.v:36:30:op:>=": _FADD_ALIGN,
+    "tdash_fadd.v:36:32:const:8'd27": _FADD_ALIGN,
+    "tdash_fadd.v:36:32:const:8'd25": _FADD_ALIGN,
+    "tdash_fadd.v:46:14:const:5'd26":
+        "lz's default (raw[26:0] all zero) 27 -> 26: raw[26:0] = 0 means either raw = 0 (exact "
+        "cancellation, s = +0 without lz) or raw[27] = 1 (a carry: nrm and e0 take the right-shift "
+        "branch, lz unread).",
+    "tdash_pe.v:153:90:const:1'b1":
+        "a write-back row's bits below the pending Z (the A and B values), tied to 0 -> 1: the queue is "
+        "built with WB_W = N and rewrites only a row's top N bits, so nothing reads them.",
+    "tdash_tile.v:143:55:const:1'b1":
+        "a write-back row's bits below Z_OFF (the A values and the other rows' B values), tied to 0 -> 1: "
+        "the queue is built with WB_W = ROWS*N and rewrites only a row's top ROWS*N bits, so nothing "
+        "reads them.",
+    "dense_pe.v:80:45:const:1'b1":
+        "the dense PE's write-back payload, tied to 0 -> 1: its wb_en is tied to 0, so the queue never "
+        "writes a row back and nothing reads the payload.",
+    "tdash_compress.v:45:48:const:2":
+        "CW = $clog2(3*DEPTH + 2) instead of + 1: 4 bits for DEPTH 3 (clog2 of 11 and of 10), 3 for DEPTH 2 "
+        "(8 and 7), the only depths the compressor elaborates for: the same width.",
+    "tdash_compress.v:45:48:const:0":
+        "CW = $clog2(3*DEPTH + 0) instead of + 1: 4 bits for DEPTH 3 (clog2 of 9 and of 10), 3 for DEPTH 2 "
+        "(6 and 7): the same width.",
+    "tdash_scheduler_iter.v:39:35:op:<=": _ITER_MAXM,
+    "tdash_scheduler_iter.v:39:37:const:6": _ITER_MAXM,
+    "tdash_scheduler_iter.v:39:42:const:2":
+        "MAXM's N < 5 branch (1 -> 2 encoders): N < 5 is refused, the branch only lets elaboration "
+        "reach that check.",
+    "tdash_scheduler_iter.v:39:50:const:4":
+        "MAXM = N/4 instead of N/5 encoders: each extra encoder g >= N/5 is disabled at every level "
+        "(member_en[g]: lvl + 5*g >= FULL for lvl < 5, g != 0 after), so it requests nothing, clears "
+        "nothing and writes no output lane.",
+    "tdash_scheduler_iter.v:132:41:const:2":
+        "lane = shift + 5*i[SW-2:0] instead of i[SW-1:0]: i < MAXM = N/5 fits in SW-1 bits for every "
+        "N >= 5 (N/5 < 2**(clog2(N)-1)), so the truncation drops only zeros.",
+    "tdash_scheduler_iter.v:65:57:op:<=": _ITER_MEMBER,
+    "tdash_scheduler_iter.v:65:49:op:-": _ITER_MEMBER,
+    "tdash_scheduler_iter.v:65:51:const:4": _ITER_MEMBER,
+    "tdash_scheduler_iter.v:129:24:const:1'b1":
+        "the default of the temporary `lane` ({SW{1'b0}} -> all ones): `lane` is read only right after "
+        "the loop body assigns it, so its default is never read.",
     "tdash_fmul.v:26:33:op:>=":
         "XW = (PW >= 26) ? PW : 26: the exact product is PW = 16 (bfloat16) or 48 (FP32) bits, never 26.",
     "tdash_fmul.v:26:35:const:27":
@@ -77,19 +134,57 @@ _FMUL = {"top": "tdash_fmul", "sources": ["tdash_fmul.v"], "params": [{"MW": 7},
 # tdash_decompress elaborates only for N = 16, DW = 16, DEPTH 2 or 3 (bad_parameters).
 _DECOMPRESS = {"top": "tdash_decompress", "sources": ["tdash_decompress.v"], "sequential": True,
                "params": [{"N": 16, "DW": 16, "DEPTH": d} for d in sorted(P.DEPTHS)]}
-# dense_pe, the whole PE flattened, at the bench's INT sets (N 16, DEPTH 3 and 2). Its BF16 and
-# FP32 sets are not in the proof: flattened, their floating-point MACs took Yosys over 10 minutes
-# per set (with the MAC as a black box, equiv_make cannot pair its outputs). The mutated lines
-# (CW) do not depend on OP_TYPE.
+# dense_pe at every parameter set the regression builds it with (INT, BF16, FP32), its MAC (which
+# the CW edit cannot reach: CW sizes the queue's row counts) as a black box. Flattened, the
+# floating-point MACs took Yosys over 10 minutes per set.
 _DENSE_PE = {"top": "dense_pe", "sources": ["dense_pe.v", "tdash_stage_queue.v", "tdash_mac.v", "tdash_fmul.v",
                                             "tdash_fadd.v", "tdash_fadd_tree.v"], "sequential": True,
-             "params": [{"N": 16, "DEPTH": 3}, {"N": 16, "DEPTH": 2}]}
+             "blackbox": ["tdash_mac"], "params": pe_bench.DENSE_PARAM_SETS}
 # tdash_scheduler at every supported set (N x DEPTH x option set): elaboration-time edits, so
 # Yosys' equivalence flow pairs the two netlists net by net.
 _SCHEDULER = {"top": "tdash_scheduler", "sources": ["tdash_scheduler.v", "tdash_prio_enc.v", "tdash_as_count.v"],
               "sequential": True, "params": [{"N": n, "DEPTH": d, "ORDER": o} for o in P.order_codes().values()
                                              for d in sorted(P.DEPTHS) for n in P.SCHEDULER_LANES]}
+# The PE, the tile and the dense PE with the modules a write-back edit cannot reach as black
+# boxes (the MAC; in the TensorDash PE and tile also the schedulers and operand muxes), at every
+# parameter set the regression builds them with: what is proven holds whatever those boxes do.
+_PE_SOURCES = ["tdash_stage_queue.v", "tdash_window_ctrl.v", "tdash_scheduler.v", "tdash_prio_enc.v",
+               "tdash_operand_mux.v", "tdash_mac.v", "tdash_nonzero.v", "tdash_as_count.v", "tdash_fmul.v",
+               "tdash_fadd.v", "tdash_fadd_tree.v"]
+_TD_BOXES = ["tdash_mac", "tdash_scheduler", "tdash_operand_mux"]
+_PE_WB = {"top": "tdash_pe", "sources": ["tdash_pe.v"] + _PE_SOURCES, "sequential": True, "blackbox": _TD_BOXES,
+          "params": pe_bench.PE_PARAM_SETS}
+_TILE_WB = {"top": "tdash_tile", "sources": ["tdash_tile.v"] + _PE_SOURCES, "sequential": True, "blackbox": _TD_BOXES,
+            "params": [tile_params(*g) for g in GEOMETRIES]}
+_DENSE_WB = {**_DENSE_PE, "fold": True}   # fold: its wb_en is tied to 0
+# tdash_compress at its four sets, its schedulers (which the CW edit cannot reach) as black boxes.
+_COMPRESS = {"top": "tdash_compress", "sources": ["tdash_compress.v", "tdash_stage_queue.v", "tdash_window_ctrl.v",
+                                                  "tdash_scheduler.v", "tdash_scheduler_iter.v", "tdash_prio_enc.v",
+                                                  "tdash_operand_mux.v", "tdash_nonzero.v", "tdash_as_count.v"],
+             "sequential": True, "blackbox": ["tdash_scheduler", "tdash_scheduler_iter"],
+             "params": [{"N": P.LANES, "DEPTH": d, "ITERATIVE": it} for it in (0, 1) for d in sorted(P.DEPTHS)]}
+# tdash_scheduler_iter flattened, at every lane count it supports (N >= 5) and both depths.
+_SCHED_ITER = {"top": "tdash_scheduler_iter", "sources": ["tdash_scheduler_iter.v", "tdash_prio_enc.v", "tdash_as_count.v"],
+               "sequential": True, "params": [{"N": n, "DEPTH": d} for d in sorted(P.DEPTHS)
+                                              for n in P.SCHEDULER_LANES if n >= 5]}
 MITERS: dict[str, dict] = {
+    "tdash_scheduler_iter.v:39:35:op:<=": _SCHED_ITER,
+    "tdash_scheduler_iter.v:39:37:const:6": _SCHED_ITER,
+    "tdash_scheduler_iter.v:65:57:op:<=": _SCHED_ITER,
+    "tdash_scheduler_iter.v:65:49:op:-": _SCHED_ITER,
+    "tdash_scheduler_iter.v:65:51:const:4": _SCHED_ITER,
+    "tdash_scheduler_iter.v:129:24:const:1'b1": _SCHED_ITER,
+    "tdash_scheduler_iter.v:39:42:const:2": _SCHED_ITER,
+    # purge: the loop variables' final values (m, i: MAXM) differ, and nothing reads them.
+    "tdash_scheduler_iter.v:39:50:const:4": {**_SCHED_ITER, "purge": True},
+    "tdash_scheduler_iter.v:132:41:const:2": _SCHED_ITER,
+    "tdash_compress.v:45:48:const:2": _COMPRESS,
+    "tdash_compress.v:45:48:const:0": _COMPRESS,
+    "tdash_pe.v:153:90:const:1'b1": _PE_WB,
+    "tdash_tile.v:143:55:const:1'b1": _TILE_WB,
+    "dense_pe.v:80:45:const:1'b1": _DENSE_WB,
+    **{k: {"top": "tdash_fadd", "sources": ["tdash_fadd.v"], "params": [{}]}
+       for k in EQUIVALENT if k.startswith("tdash_fadd.v:")},
     "tdash_scheduler.v:54:42:op:<=": _SCHEDULER,
     "tdash_scheduler.v:74:47:const:1": _SCHEDULER,
     "dense_pe.v:37:48:const:2": _DENSE_PE,

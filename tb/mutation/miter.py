@@ -50,23 +50,37 @@ def yosys() -> str:
     return exe
 
 
-def script(top: str, params: dict, gold: Path, gate: Path, sources: list[str], sequential: bool = False) -> str:
+def script(top: str, params: dict, gold: Path, gate: Path, sources: list[str], sequential: bool = False,
+           blackbox: tuple = (), fold: bool = False, purge: bool = False) -> str:
     chp = " ".join(f"-set {k} {v}" for k, v in params.items())
+    # Black boxes: submodules that the mutation cannot reach (the same module, the same parameters
+    # on both sides), kept as cells instead of flattened. equiv_struct merges the gold and gate
+    # instance once the $equiv cells on their inputs are in place, and those are still proven, so
+    # a box's outputs are one free signal shared by both sides: what is proven holds for any box.
+    boxes = " ".join(f"$paramod*{m} {m}" for m in blackbox)
 
     def load(d: Path, name: str) -> list[str]:
         return [f"read_verilog -sv -I{d} " + " ".join(str(d / s) for s in sources),
-                f"chparam {chp} {top}" if chp else "", f"hierarchy -top {top}", "proc", "flatten", "opt_clean",
+                f"chparam {chp} {top}" if chp else "", f"hierarchy -top {top}",
+                f"blackbox {boxes}" if boxes else "", "proc", "flatten",
+                # With boxes or purge: also drop unread nets that keep a name (a tied-off bit nothing
+                # reads, a loop variable's final value); the ports and every register that reaches
+                # one remain. fold: constant-fold first (a mux whose select is tied off).
+                "opt_expr" if fold else "", "opt_clean -purge" if boxes or purge else "opt_clean",
                 f"rename {top} {name}", f"design -stash {name}"]
     both = load(gold, "gold") + load(gate, "gate") + [
-        "design -copy-from gold -as gold gold", "design -copy-from gate -as gate gate"]
+        "design -copy-from gold -as gold gold", "design -copy-from gate -as gate gate"] + (
+        ["design -copy-from gold " + " ".join(f"={'*' + m}" for m in blackbox)] if boxes else [])
     if sequential:
         # A module with registers: Yosys' sequential equivalence flow. equiv_make pairs the
         # two designs' nets by name, equiv_simple / equiv_induct prove each pair (induction over
         # the registers), equiv_status -assert fails on any pair left unproven. Used for
         # mutants of elaboration-time constants (a generate condition, a localparam), whose
-        # elaborated netlists are the same for every parameter set the design uses.
-        return "\n".join(both + ["equiv_make gold gate equiv", "hierarchy -top equiv", "async2sync",
-                                 "equiv_simple -seq 4", "equiv_induct -seq 4", "equiv_status -assert"]) + "\n"
+        # elaborated netlists are the same for every parameter set the design uses, and, with
+        # black boxes, for a tied-off net nothing reads.
+        return "\n".join(both + ["equiv_make gold gate equiv", "hierarchy -top equiv", "async2sync"]
+                         + (["equiv_struct"] if boxes else [])
+                         + ["equiv_simple -seq 4", "equiv_induct -seq 4", "equiv_status -assert"]) + "\n"
     return "\n".join(both + [
         "miter -equiv -flatten -make_assert -ignore_gold_x gold gate miter", "hierarchy -top miter",
         # Combinational modules: one SAT call over every input; a model = a distinguishing input.
@@ -88,7 +102,8 @@ def prove(key: str, m: S.Mutant, spec: dict, exe: str) -> list[dict]:
                 shutil.copy2(HERE / w, t / w)
         (gate / m.file).write_text(S.static_mutant(fs, local))
         (d / "miter.ys").write_text(script(spec["top"], params, gold, gate, spec["sources"] + spec.get("wrapper", []),
-                                           spec.get("sequential", False)))
+                                           spec.get("sequential", False), tuple(spec.get("blackbox", ())),
+                                           spec.get("fold", False), spec.get("purge", False)))
         t0 = time.monotonic()
         r = subprocess.run([exe, "-q", "-l", str(d / "miter.log"), "-s", str(d / "miter.ys")],
                            capture_output=True, text=True)
