@@ -34,6 +34,17 @@ _ITER_MEMBER = ("member_en for the first five levels, lvl + 5*m < FULL, with `<=
                 "lvl <= 4 and m <= MAXM - 1 = FULL/5 - 1, so lvl + 5*m <= FULL - 1 and each variant is true "
                 "too: the condition is always true, edited or not.")
 
+# tdash_fadd_tree's odd-node logic. The tree is built only with a power-of-two N (the FP MACs at
+# N = 16): every node of every level has a partner, BELOW = 2 * NODES, and the pass-through branch
+# is never elaborated. A bench at an odd N would turn these into kills (not in the regression).
+_TREE_BELOW = ("BELOW, the node count of the level below (ceil(N / 2**(lv-1))), edited so that it comes out "
+               "at least as large: it is read only in `2*i + 1 < BELOW` for i < NODES = BELOW/2 at a "
+               "power-of-two N, true either way, so every node still adds.")
+_TREE_ADD = ("the add condition `2*i + 1 < BELOW` edited so that it still holds for every i < NODES when "
+             "BELOW = 2*NODES (a power-of-two N): every node still adds.")
+_TREE_PASS = ("an edit of the pass-through branch (a node without a partner), which a power-of-two N never "
+              "elaborates.")
+
 EQUIVALENT: dict[str, str] = {
     "tdash_prio_enc.v:18:39:const:2":
         "{{(W-2){1'b0}}, 1'b1} is W-1 bits worth 1; the addition with ~req (W bits) zero-extends it "
@@ -117,6 +128,31 @@ EQUIVALENT: dict[str, str] = {
     "tdash_scheduler_iter.v:129:24:const:1'b1":
         "the default of the temporary `lane` ({SW{1'b0}} -> all ones): `lane` is read only right after "
         "the loop body assigns it, so its default is never read.",
+    "tdash_fadd_tree.v:27:70:op:<<": _TREE_BELOW,
+    "tdash_fadd_tree.v:27:65:op:+": _TREE_BELOW,
+    "tdash_fadd_tree.v:27:50:const:2": _TREE_BELOW,
+    "tdash_fadd_tree.v:27:59:op:+": _TREE_BELOW,
+    "tdash_fadd_tree.v:27:61:const:0": _TREE_BELOW,
+    "tdash_fadd_tree.v:27:67:const:0": _TREE_BELOW,
+    "tdash_fadd_tree.v:29:35:op:<=": _TREE_ADD,
+    "tdash_fadd_tree.v:29:31:op:-": _TREE_ADD,
+    "tdash_fadd_tree.v:29:25:const:1": _TREE_ADD,
+    "tdash_fadd_tree.v:29:33:const:0": _TREE_ADD,
+    "tdash_fadd_tree.v:33:36:const:33": _TREE_PASS,
+    "tdash_fadd_tree.v:33:36:const:31": _TREE_PASS,
+    "tdash_fadd_tree.v:33:42:const:33": _TREE_PASS,
+    "tdash_fadd_tree.v:33:42:const:31": _TREE_PASS,
+    "tdash_fadd_tree.v:33:56:op:+": _TREE_PASS,
+    "tdash_fadd_tree.v:33:57:const:2": _TREE_PASS,
+    "tdash_fadd_tree.v:33:57:const:0": _TREE_PASS,
+    "tdash_fadd_tree.v:33:62:index:[(2*i*32) + (32) +: 32]": _TREE_PASS,
+    "tdash_fadd_tree.v:33:62:index:[(2*i*32) - (32) +: 32]": _TREE_PASS,
+    "tdash_fadd_tree.v:33:62:const:3": _TREE_PASS,
+    "tdash_fadd_tree.v:33:62:const:1": _TREE_PASS,
+    "tdash_fadd_tree.v:33:66:const:33": _TREE_PASS,
+    "tdash_fadd_tree.v:33:66:const:31": _TREE_PASS,
+    "tdash_fadd_tree.v:33:72:const:33": _TREE_PASS,
+    "tdash_fadd_tree.v:33:72:const:31": _TREE_PASS,
     "tdash_fmul.v:26:33:op:>=":
         "XW = (PW >= 26) ? PW : 26: the exact product is PW = 16 (bfloat16) or 48 (FP32) bits, never 26.",
     "tdash_fmul.v:26:35:const:27":
@@ -167,7 +203,35 @@ _COMPRESS = {"top": "tdash_compress", "sources": ["tdash_compress.v", "tdash_sta
 _SCHED_ITER = {"top": "tdash_scheduler_iter", "sources": ["tdash_scheduler_iter.v", "tdash_prio_enc.v", "tdash_as_count.v"],
                "sequential": True, "params": [{"N": n, "DEPTH": d} for d in sorted(P.DEPTHS)
                                               for n in P.SCHEDULER_LANES if n >= 5]}
+# tdash_fadd_tree at every power-of-two lane count (the FP MACs use N = 16), its adders boxed.
+_FADD_TREE = {"top": "tdash_fadd_tree", "sources": ["tdash_fadd_tree.v", "tdash_fadd.v"], "sequential": True,
+              "blackbox": ["tdash_fadd"], "params": [{"N": n} for n in (4, 8, 16, 32)]}
 MITERS: dict[str, dict] = {
+    "tdash_fadd_tree.v:27:70:op:<<": _FADD_TREE,
+    "tdash_fadd_tree.v:27:65:op:+": _FADD_TREE,
+    "tdash_fadd_tree.v:27:50:const:2": _FADD_TREE,
+    "tdash_fadd_tree.v:27:59:op:+": _FADD_TREE,
+    "tdash_fadd_tree.v:27:61:const:0": _FADD_TREE,
+    "tdash_fadd_tree.v:27:67:const:0": _FADD_TREE,
+    "tdash_fadd_tree.v:29:35:op:<=": _FADD_TREE,
+    "tdash_fadd_tree.v:29:31:op:-": _FADD_TREE,
+    "tdash_fadd_tree.v:29:25:const:1": _FADD_TREE,
+    "tdash_fadd_tree.v:29:33:const:0": _FADD_TREE,
+    "tdash_fadd_tree.v:33:36:const:33": _FADD_TREE,
+    "tdash_fadd_tree.v:33:36:const:31": _FADD_TREE,
+    "tdash_fadd_tree.v:33:42:const:33": _FADD_TREE,
+    "tdash_fadd_tree.v:33:42:const:31": _FADD_TREE,
+    "tdash_fadd_tree.v:33:56:op:+": _FADD_TREE,
+    "tdash_fadd_tree.v:33:57:const:2": _FADD_TREE,
+    "tdash_fadd_tree.v:33:57:const:0": _FADD_TREE,
+    "tdash_fadd_tree.v:33:62:index:[(2*i*32) + (32) +: 32]": _FADD_TREE,
+    "tdash_fadd_tree.v:33:62:index:[(2*i*32) - (32) +: 32]": _FADD_TREE,
+    "tdash_fadd_tree.v:33:62:const:3": _FADD_TREE,
+    "tdash_fadd_tree.v:33:62:const:1": _FADD_TREE,
+    "tdash_fadd_tree.v:33:66:const:33": _FADD_TREE,
+    "tdash_fadd_tree.v:33:66:const:31": _FADD_TREE,
+    "tdash_fadd_tree.v:33:72:const:33": _FADD_TREE,
+    "tdash_fadd_tree.v:33:72:const:31": _FADD_TREE,
     "tdash_scheduler_iter.v:39:35:op:<=": _SCHED_ITER,
     "tdash_scheduler_iter.v:39:37:const:6": _SCHED_ITER,
     "tdash_scheduler_iter.v:65:57:op:<=": _SCHED_ITER,
