@@ -153,6 +153,12 @@ EQUIVALENT: dict[str, str] = {
     "tdash_fadd_tree.v:33:66:const:31": _TREE_PASS,
     "tdash_fadd_tree.v:33:72:const:33": _TREE_PASS,
     "tdash_fadd_tree.v:33:72:const:31": _TREE_PASS,
+    "tdash_pe.v:76:49:const:2":
+        "CW = $clog2(3*DEPTH + 2) instead of + 1: 4 bits for DEPTH 3 (clog2 of 11 and of 10), 3 for DEPTH 2 "
+        "(8 and 7), the only depths the PE runs at: the same width.",
+    "tdash_pe.v:76:49:const:0":
+        "CW = $clog2(3*DEPTH + 0) instead of + 1: 4 bits for DEPTH 3 (clog2 of 9 and of 10), 3 for DEPTH 2 "
+        "(6 and 7): the same width.",
     "tdash_fmul.v:26:33:op:>=":
         "XW = (PW >= 26) ? PW : 26: the exact product is PW = 16 (bfloat16) or 48 (FP32) bits, never 26.",
     "tdash_fmul.v:26:35:const:27":
@@ -245,6 +251,8 @@ MITERS: dict[str, dict] = {
     "tdash_compress.v:45:48:const:2": _COMPRESS,
     "tdash_compress.v:45:48:const:0": _COMPRESS,
     "tdash_pe.v:153:90:const:1'b1": _PE_WB,
+    "tdash_pe.v:76:49:const:2": _PE_WB,   # CW sizes the queue's counts only: the boxes cannot see it
+    "tdash_pe.v:76:49:const:0": _PE_WB,
     "tdash_tile.v:143:55:const:1'b1": _TILE_WB,
     "dense_pe.v:80:45:const:1'b1": _DENSE_WB,
     **{k: {"top": "tdash_fadd", "sources": ["tdash_fadd.v"], "params": [{}]}
