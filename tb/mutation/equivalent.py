@@ -212,51 +212,25 @@ _SCHED_ITER = {"top": "tdash_scheduler_iter", "sources": ["tdash_scheduler_iter.
 # tdash_fadd_tree at every power-of-two lane count (the FP MACs use N = 16), its adders boxed.
 _FADD_TREE = {"top": "tdash_fadd_tree", "sources": ["tdash_fadd_tree.v", "tdash_fadd.v"], "sequential": True,
               "blackbox": ["tdash_fadd"], "params": [{"N": n} for n in (4, 8, 16, 32)]}
+
+
+def _every_key_of(rtl_file: str, spec: dict) -> dict[str, dict]:
+    """The same proof for every equivalent key of one file."""
+    return {k: spec for k in EQUIVALENT if k.startswith(rtl_file + ":")}
+
+
 MITERS: dict[str, dict] = {
-    "tdash_fadd_tree.v:27:70:op:<<": _FADD_TREE,
-    "tdash_fadd_tree.v:27:65:op:+": _FADD_TREE,
-    "tdash_fadd_tree.v:27:50:const:2": _FADD_TREE,
-    "tdash_fadd_tree.v:27:59:op:+": _FADD_TREE,
-    "tdash_fadd_tree.v:27:61:const:0": _FADD_TREE,
-    "tdash_fadd_tree.v:27:67:const:0": _FADD_TREE,
-    "tdash_fadd_tree.v:29:35:op:<=": _FADD_TREE,
-    "tdash_fadd_tree.v:29:31:op:-": _FADD_TREE,
-    "tdash_fadd_tree.v:29:25:const:1": _FADD_TREE,
-    "tdash_fadd_tree.v:29:33:const:0": _FADD_TREE,
-    "tdash_fadd_tree.v:33:36:const:33": _FADD_TREE,
-    "tdash_fadd_tree.v:33:36:const:31": _FADD_TREE,
-    "tdash_fadd_tree.v:33:42:const:33": _FADD_TREE,
-    "tdash_fadd_tree.v:33:42:const:31": _FADD_TREE,
-    "tdash_fadd_tree.v:33:56:op:+": _FADD_TREE,
-    "tdash_fadd_tree.v:33:57:const:2": _FADD_TREE,
-    "tdash_fadd_tree.v:33:57:const:0": _FADD_TREE,
-    "tdash_fadd_tree.v:33:62:index:[(2*i*32) + (32) +: 32]": _FADD_TREE,
-    "tdash_fadd_tree.v:33:62:index:[(2*i*32) - (32) +: 32]": _FADD_TREE,
-    "tdash_fadd_tree.v:33:62:const:3": _FADD_TREE,
-    "tdash_fadd_tree.v:33:62:const:1": _FADD_TREE,
-    "tdash_fadd_tree.v:33:66:const:33": _FADD_TREE,
-    "tdash_fadd_tree.v:33:66:const:31": _FADD_TREE,
-    "tdash_fadd_tree.v:33:72:const:33": _FADD_TREE,
-    "tdash_fadd_tree.v:33:72:const:31": _FADD_TREE,
-    "tdash_scheduler_iter.v:39:35:op:<=": _SCHED_ITER,
-    "tdash_scheduler_iter.v:39:37:const:6": _SCHED_ITER,
-    "tdash_scheduler_iter.v:65:57:op:<=": _SCHED_ITER,
-    "tdash_scheduler_iter.v:65:49:op:-": _SCHED_ITER,
-    "tdash_scheduler_iter.v:65:51:const:4": _SCHED_ITER,
-    "tdash_scheduler_iter.v:129:24:const:1'b1": _SCHED_ITER,
-    "tdash_scheduler_iter.v:39:42:const:2": _SCHED_ITER,
+    **_every_key_of("tdash_fadd_tree.v", _FADD_TREE),
+    **_every_key_of("tdash_scheduler_iter.v", _SCHED_ITER),
     # purge: the loop variables' final values (m, i: MAXM) differ, and nothing reads them.
     "tdash_scheduler_iter.v:39:50:const:4": {**_SCHED_ITER, "purge": True},
-    "tdash_scheduler_iter.v:132:41:const:2": _SCHED_ITER,
-    "tdash_compress.v:45:48:const:2": _COMPRESS,
-    "tdash_compress.v:45:48:const:0": _COMPRESS,
+    **_every_key_of("tdash_compress.v", _COMPRESS),
     "tdash_pe.v:153:90:const:1'b1": _PE_WB,
     "tdash_pe.v:76:49:const:2": _PE_WB,   # CW sizes the queue's counts only: the boxes cannot see it
     "tdash_pe.v:76:49:const:0": _PE_WB,
     "tdash_tile.v:143:55:const:1'b1": _TILE_WB,
     "dense_pe.v:80:45:const:1'b1": _DENSE_WB,
-    **{k: {"top": "tdash_fadd", "sources": ["tdash_fadd.v"], "params": [{}]}
-       for k in EQUIVALENT if k.startswith("tdash_fadd.v:")},
+    **_every_key_of("tdash_fadd.v", {"top": "tdash_fadd", "sources": ["tdash_fadd.v"], "params": [{}]}),
     "tdash_scheduler.v:54:42:op:<=": _SCHEDULER,
     "tdash_scheduler.v:74:47:const:1": _SCHEDULER,
     "dense_pe.v:37:48:const:2": _DENSE_PE,
