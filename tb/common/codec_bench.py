@@ -477,6 +477,19 @@ def elaborate(tool: str, top: str, sources: list[str], params: dict | list[dict]
     return done
 
 
+def refusal_id(v) -> str:
+    """A pytest id piece for a refusal case's values: the parameters as K<v>, the top module."""
+    if isinstance(v, dict):
+        return "_".join(f"{k}{x}" for k, x in v.items())
+    return v if isinstance(v, str) and len(v) < 25 else ""
+
+
+def assert_refused(tool: str, top: str, sources: list[str], params: dict, message: str) -> None:
+    """The RTL stops at elaboration of ``params`` in ``tool``, naming ``message``."""
+    done = elaborate(tool, top, sources, params)
+    assert done.returncode != 0 and message in done.stdout + done.stderr, done.stdout + done.stderr
+
+
 def refusal_cases(cases: list[tuple]) -> list[tuple]:
     """(tool, *case) for every elaboration tool; Yosys, the slow one, only gets each top
     module's first case (Verilator and Icarus get them all)."""

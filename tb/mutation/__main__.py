@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import fcntl
 import json
 import os
 import shutil
@@ -115,6 +116,14 @@ def refused(case: BN.Refusal, rtl: Path) -> bool:
     return done.returncode != 0 and case.message in done.stdout + done.stderr
 
 
+def accepted(case: BN.Acceptance, rtl: Path) -> bool:
+    """Does the RTL in ``rtl`` elaborate the case lint-clean (Verilator -Wall, as the regression's
+    test_elaborates_everywhere does)?"""
+    from tb.common.codec_bench import elaborate
+
+    return elaborate("verilator", case.toplevel, list(case.sources), dict(case.params), rtl=rtl).returncode == 0
+
+
 def build(bench: BN.Bench, rtl: Path, build_dir: Path) -> None:
     from cocotb_tools.runner import get_runner
 
@@ -153,9 +162,16 @@ def simulate(bench: BN.Bench, build_dir: Path, mut: int, seed: int, timeout: flo
 # --- the campaign --------------------------------------------------------------------------
 
 class Campaign:
+    WORK = WORK   # the parent of every campaign's work directory (the guard's too)
+
     def __init__(self, all_sites, mutants, jobs: int, seed: int, timeout_factor: float = 5.0,
-                 results_dir: Path | None = None):
+                 results_dir: Path | None = None, work: Path = WORK / "campaign"):
         self.all_sites, self.mutants, self.jobs, self.seed = all_sites, mutants, jobs, seed
+        # The metamutant builds and scratch trees of this campaign. Campaigns that may run at
+        # the same time in one tree (the Slurm shards of one node, make test's guard beside a
+        # make mutate) each get their own, and one lock per directory serialises the rest:
+        # a second process would rebuild a model under a running simulation.
+        self.work = work
         self.results_dir = results_dir      # result files (tb/mutation/store.py): resume, shards
         self.timeout_factor = timeout_factor
         self.results: dict[int, dict] = {}
@@ -166,7 +182,7 @@ class Campaign:
         self.t0 = time.monotonic()
 
     def meta_rtl(self) -> Path:
-        return write_tree(WORK / "meta" / "rtl", {f: S.metamutant(fs) for f, fs in self.all_sites.items()})
+        return write_tree(self.work / "meta" / "rtl", {f: S.metamutant(fs) for f, fs in self.all_sites.items()})
 
     def meta_build(self, bench: BN.Bench) -> Path:
         """The metamutant build of a bench (built once, by whichever thread needs it first),
@@ -176,10 +192,10 @@ class Campaign:
             owner = ev is None
             if owner:
                 ev = self.meta_built[bench.name] = threading.Event()
-        d = WORK / "meta" / bench.name
+        d = self.work / "meta" / bench.name
         if owner:
             try:
-                build(bench, WORK / "meta" / "rtl", d)
+                build(bench, self.work / "meta" / "rtl", d)
                 verdict, dt = simulate(bench, d, 0, self.seed, timeout=600)
                 if verdict != "pass":
                     raise RuntimeError(f"{bench.name}: the quick tests fail with no mutant live ({verdict}); "
@@ -213,7 +229,7 @@ class Campaign:
         if not benches:
             res["status"] = "unused"
             return res
-        scratch = WORK / "static" / str(m.id)
+        scratch = self.work / "static" / str(m.id)
         rtl = write_tree(scratch / "rtl", {m.file: text})
         try:
             lint_state, msg = lint(benches[0], rtl)
@@ -229,6 +245,11 @@ class Campaign:
                 for case in BN.refusals_for(m.file):
                     if not refused(case, rtl):
                         res.update(status="killed", by=f"refusal {case.toplevel} {dict(case.params)}")
+                        return res
+                # ... or break one the regression must accept (a set elaborated, not simulated).
+                for case in BN.accepts_for(m.file):
+                    if not accepted(case, rtl):
+                        res.update(status="killed", by=f"accept {case.toplevel} {dict(case.params)}")
                         return res
                 # A static mutant costs a build per configuration: it runs on every parameter
                 # set of the cheapest block that compiles the file (static mutants are mostly
@@ -276,11 +297,25 @@ class Campaign:
             self.meta_build(bench)
 
     def run(self) -> dict[int, dict]:
+        self.work.mkdir(parents=True, exist_ok=True)
+        with open(self.work / ".lock", "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                print(f"mutation: another campaign is using {self.work}; waiting for it", flush=True)
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            return self._run()
+
+    def _run(self) -> dict[int, dict]:
         prepare_toolchain()
         self.meta_rtl()
         total = len(self.mutants)
-        # Runtime mutants first (cheap), then static ones (a build each).
-        order = sorted(self.mutants, key=lambda m: (m.static, m.id))
+        # File by file, in the order asked for (make mutate FILES=...), so that a long run
+        # completes files as it goes and an interrupted one leaves whole files done; the
+        # metamutant builds serve every file. Within a file, runtime mutants first (cheap),
+        # then static ones (a build each).
+        rank = {f: i for i, f in enumerate(dict.fromkeys(m.file for m in self.mutants))}
+        order = sorted(self.mutants, key=lambda m: (rank[m.file], m.static, m.id))
 
         keys = {f: ST.judge_key(f) for f in {m.file for m in self.mutants}} if self.results_dir else {}
         first = {f: fs.mutants[0].id for f, fs in self.all_sites.items() if fs.mutants}
@@ -398,7 +433,8 @@ def main(argv=None) -> int:
     print(f"mutation: {len(mutants)} mutants of {len(files)} files, {args.jobs} in parallel, stimulus seed {seed}",
           flush=True)
     t0 = time.monotonic()
-    results = Campaign(all_sites, mutants, args.jobs, seed, results_dir=args.results).run()
+    work = WORK / (f"shard{shard[0]}of{shard[1]}" if shard else "campaign")
+    results = Campaign(all_sites, mutants, args.jobs, seed, results_dir=args.results, work=work).run()
     wall = time.monotonic() - t0
     print(f"campaign: {len(results)} mutants ({sum(1 for r in results.values() if r.get('resumed'))} already done for "
           f"today's RTL and benches), {wall:.0f} s; results in {args.results}", flush=True)

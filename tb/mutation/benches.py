@@ -118,6 +118,30 @@ def refusals_for(rtl_file: str) -> list[Refusal]:
     return [r for r in refusals() if r.uses(rtl_file)]
 
 
+@dataclass(frozen=True)
+class Acceptance:
+    """A parameter set the RTL must elaborate lint-clean (a regression test_elaborates_everywhere
+    case) that no bench configuration simulates. A static mutant of a file it compiles is
+    killed when the mutated RTL no longer elaborates it cleanly (Verilator -Wall)."""
+    toplevel: str
+    sources: tuple
+    params: tuple            # sorted (name, value) pairs
+
+    def uses(self, rtl_file: str) -> bool:
+        return rtl_file in self.sources or any(rtl_file in includes(s) for s in self.sources)
+
+
+def acceptances() -> list[Acceptance]:
+    from tb.compress import test_compress as TC
+
+    return [Acceptance(top, tuple(srcs), tuple(sorted(params.items())))
+            for tb in (TC,) for top, srcs, sets in tb.ACCEPTS for params in sets]
+
+
+def accepts_for(rtl_file: str) -> list[Acceptance]:
+    return [a for a in acceptances() if a.uses(rtl_file)]
+
+
 def for_file(rtl_file: str) -> list[Bench]:
     """Configurations that compile rtl_file, cheapest first."""
     return [b for b in benches() if b.uses(rtl_file)]

@@ -258,8 +258,9 @@ def guard(campaign_cls, all_sites, files: list[str], args) -> int:
     print(f"mutation guard: {len(picked)} mutants of {', '.join(sorted({m.file for m in picked}))}, stimulus seeds "
           f"{sorted(by_seed)} (replay: python -m tb.mutation --sample {args.sample} --seed {pick_seed})", flush=True)
     results = {}
+    work = campaign_cls.WORK / "guard"   # its own builds: make test may run beside a make mutate
     for s, ms in sorted(by_seed.items()):
-        results.update(campaign_cls(all_sites, ms, args.jobs, s).run())
+        results.update(campaign_cls(all_sites, ms, args.jobs, s, work=work).run())
     bad = [r for r in results.values() if r["status"] in ("survived", "error")]
     for r in bad:
         print(f"SURVIVED {r['describe']}\n{r['diff']}")

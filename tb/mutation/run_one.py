@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -26,15 +27,22 @@ def main() -> int:
 
     prepare_toolchain()
     build_dir = Path(build_dir).resolve()
-    results = build_dir / f"results_{mut}.xml"
-    results.unlink(missing_ok=True)
+    # A run directory of its own: the HDL stream agents (tb/common/tdash_tb_stream.v) read their
+    # stimulus from and write their capture to fixed file names in the simulator's working
+    # directory, and parallel workers run mutants on the same metamutant build. Sharing
+    # build_dir as the working directory let one run read another's stimulus or trace (false
+    # kills and false survivals in every JOBS > 1 campaign).
+    run_dir = build_dir / f"run_{mut}_{os.getpid()}"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    results = run_dir / "results.xml"
     runner = get_runner("verilator")
     env = {"TDASH_PARAMS": json.dumps(spec["params"]), "TDASH_SEED": seed, "TDASH_BLOCK": spec["block"],
            **QUICK_ENV}
     os.environ.update(QUICK_ENV)
     try:
         runner.test(hdl_toplevel=spec["toplevel"], hdl_toplevel_lang="verilog", test_module=spec["test_module"], testcase=spec["testcases"],
-                    build_dir=build_dir, test_dir=build_dir, seed=int(seed), results_xml=str(results),
+                    build_dir=build_dir, test_dir=run_dir, seed=int(seed), results_xml=str(results),
                     plusargs=[f"+TDASH_MUT={mut}"], extra_env=env)
     except SystemExit:
         pass  # the simulator exited non-zero: the results file says what ran
@@ -42,6 +50,7 @@ def main() -> int:
         tests, failed = get_results(results)
     except (RuntimeError, OSError):
         tests, failed = 0, -1
+    shutil.rmtree(run_dir, ignore_errors=True)
     print(json.dumps({"tests": tests, "failed": failed}))
     return 0
 

@@ -108,7 +108,8 @@ def bench_rows(rtl_file: str) -> str:
         [b.block, b.toplevel, list(b.params), [str(Path(s).relative_to(ROOT)) if Path(s).is_absolute() else s
                                               for s in b.sources], b.test_module, b.testcases]
         for b in BN.for_file(rtl_file)],
-        "refusals": [[r.toplevel, list(r.sources), list(r.params), r.message] for r in BN.refusals_for(rtl_file)]},
+        "refusals": [[r.toplevel, list(r.sources), list(r.params), r.message] for r in BN.refusals_for(rtl_file)],
+        "accepts": [[a.toplevel, list(a.sources), list(a.params)] for a in BN.accepts_for(rtl_file)]},
         sort_keys=True, default=list)
 
 

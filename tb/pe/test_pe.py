@@ -74,11 +74,9 @@ def test_job_words_are_the_per_beat_words(monkeypatch, params):
 
 
 @pytest.mark.parametrize("tool, top, sources, params, message", CB.refusal_cases(REFUSALS),
-                         ids=lambda v: "_".join(f"{k}{x}" for k, x in v.items()) if isinstance(v, dict) else
-                         v if isinstance(v, str) and len(v) < 25 else "")
+                         ids=CB.refusal_id)
 def test_unsupported_mac_parameters_are_refused(tool, top, sources, params, message):
-    done = CB.elaborate(tool, top, sources, params)
-    assert done.returncode != 0 and message in done.stdout + done.stderr, done.stdout + done.stderr
+    CB.assert_refused(tool, top, sources, params, message)
 
 
 def test_pe_python_driven():
