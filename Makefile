@@ -137,7 +137,7 @@ report: $(STAMP)
 # then the PEs' netlists simulated gate by gate for power and energy (syn/power.py):
 # python -m syn.area; results cached per RTL content in sim_build/area/.
 area: $(STAMP) area-tools
-	$(VPY) -m syn.area
+	$(VPY) -m syn.area $(if $(TILE_POWER),--tile-power $(filter-out 1,$(TILE_POWER)))
 
 area-tools:
 	@if ! command -v yosys >/dev/null || ! command -v sta >/dev/null || \

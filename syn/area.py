@@ -86,6 +86,7 @@ class Run:
     blackboxes: tuple = ()
     params: tuple = ()
     split: tuple = field(default=SPLIT)
+    flatten: bool = False    # one flat module (the timing runs of the PEs' step paths)
 
 
 def runs_for(fmt: str, depth: int) -> dict[str, Run]:
@@ -104,6 +105,14 @@ def runs_for(fmt: str, depth: int) -> dict[str, Run]:
                     params=(("ROWS", ROWS), ("COLS", COLS), ("N", N), ("DEPTH", depth), op)),
         "dense_tile": Run(f"dense_tile_{fmt}_d{depth}", "dense_tile", "top_dense_tile", (SYN / "dense_tile.v",), bb,
                           params=(("ROWS", ROWS), ("COLS", COLS), ("N", N), ("DEPTH", depth), op)),
+        # Timing only: each PE flattened with its staging queue, the MAC reduced to its port
+        # registers (syn/mac_stub.v), so ABC buffers across what the area runs keep apart.
+        "pe_paths": Run(f"pe_paths_{fmt}_d{depth}", "tdash_pe", "paths_tdash_pe",
+                        (RTL / "tdash_pe.v", RTL / "tdash_stage_queue.v", SYN / "mac_stub.v") + front,
+                        params=(("N", N), ("DEPTH", depth), op), split=(), flatten=True),
+        "dense_pe_paths": Run(f"dense_pe_paths_{fmt}_d{depth}", "dense_pe", "paths_dense_pe",
+                              (RTL / "dense_pe.v", RTL / "tdash_stage_queue.v", SYN / "mac_stub.v"),
+                              params=(("N", N), ("DEPTH", depth), op), split=(), flatten=True),
     }
 
 
@@ -115,7 +124,7 @@ def script(run: Run, lib: Path, abc: Path, out: Path) -> str:
         lines.append(f"read_verilog -lib {inc} " + " ".join(str(s) for s in run.blackboxes))
     lines.append(f"hierarchy -top {run.top} " + " ".join(f"-chparam {k} {v}" for k, v in run.params))
     lines.append(f"rename -top {run.module}")
-    lines.append(f"synth -top {run.module}")
+    lines.append(f"synth {'-flatten ' if run.flatten else ''}-top {run.module}")
     lines.append(L.map_commands(lib, abc).rstrip("\n"))
     # How the design uses its staging queue (parameters, tied-off inputs): its own run follows.
     lines.append(f"tee -q -o {out / (run.tag + '.queue.il')} dump {run.module}/t:tdash_stage_queue")
@@ -333,7 +342,7 @@ def measure(formats, depth: int, jobs: int, yosys: str, lib: Path) -> dict:
             data = done.result()
             results[run.tag] = data
             report(run.tag, data)
-            if run.top != "tdash_mac" and run.top != "tdash_stage_queue":
+            if run.top != "tdash_mac" and run.top != "tdash_stage_queue" and not run.flatten:
                 q = queue_run(run, data["queue_cells"])
                 queue_of[run.tag] = q.tag
                 if q.tag not in queued:
@@ -357,6 +366,7 @@ def measure(formats, depth: int, jobs: int, yosys: str, lib: Path) -> dict:
             out[fmt][d]["netlists"] = [results[tag]["netlist"], results[queue_of[tag]]["netlist"],
                                        results[r["mac"].tag]["netlist"]]
         out[fmt]["mac_netlist"] = results[r["mac"].tag]["netlist"]
+        out[fmt]["paths_netlists"] = {d: results[r[d + "_paths"].tag]["netlist"] for d in ("pe", "dense_pe")}
     return out
 
 
@@ -395,9 +405,15 @@ def markdown(area: dict, formats, depth: int) -> str:
 FRONT = ("tdash_window_ctrl", "tdash_scheduler", "tdash_operand_mux")   # the TensorDash step's logic, in order
 
 
+# The registers the PEs' step paths end in (Q net names of the flattened paths runs).
+PATH_GROUPS = {"mac_operands": r"^\\mac\.op_", "queue": r"^\\queue\."}
+
+
 def timing(area: dict, formats, lib: Path) -> dict:
     """OpenSTA per block, each linked alone: the MAC register to register (clock on clk); the
-    window control, scheduler and operand mux of tdash_pe input to output (a virtual clock)."""
+    window control, scheduler and operand mux of tdash_pe input to output (a virtual clock);
+    and each PE flattened with its staging queue and the MAC's port registers
+    (syn/mac_stub.v), register to register: every path of the PE but the MAC's datapath."""
     out = {}
     for fmt in formats:
         res = {}
@@ -409,8 +425,18 @@ def timing(area: dict, formats, lib: Path) -> dict:
             print(f"timing: {fmt} {T.base_of(m)}", file=sys.stderr, flush=True)
             slack = T.run_sta(lib, netlist, m, CACHE / f"sta_{fmt}_{m}.log", virtual=comb)
             res[T.base_of(m)] = T.PERIOD_NS - slack
+        for d, path in area[fmt]["paths_netlists"].items():
+            print(f"timing: {fmt} {d} step paths (flat, MAC datapath removed)", file=sys.stderr, flush=True)
+            netlist = T.join_netlists([path], CACHE / f"sta_paths_{d}_{fmt}.v")
+            res[f"{d}_paths"] = T.path_groups(lib, netlist, T.module_names(netlist)[0],
+                                              CACHE / f"sta_paths_{d}_{fmt}.log", PATH_GROUPS)
         out[fmt] = res
     return out
+
+
+def _reg(q: str) -> str:
+    """A register's Q net as a reader would write it: \\queue.count [3] -> queue.count[3]."""
+    return q.lstrip("\\").replace(" [", "[")
 
 
 def timing_markdown(tim: dict, formats) -> str:
@@ -418,24 +444,37 @@ def timing_markdown(tim: dict, formats) -> str:
              f"OpenSTA (2019) on the mapped netlists, {L.LABEL}. The MAC: one clock on clk, critical path = "
              f"period ({T.PERIOD_NS:.0f} ns) - worst slack (the snapshot has no report_clock_min_period). "
              "Window control, scheduler, operand mux (combinational): a virtual clock, inputs launched and "
-             "outputs captured at 0 delay, so the worst path is input to output. Front logic = the three in "
-             "series, between the staging window and the MAC's operand registers: what TensorDash adds to "
-             "the dense PE's path (there the window row goes straight to the MAC). The staging queue's own "
-             "read path, the same kind of path in both PEs, is not in the table (see README).", "",
+             "outputs captured at 0 delay, so the worst path is input to output; front logic = the three in "
+             "series. *Step paths*: each PE synthesised flat with its staging queue (so ABC buffers the "
+             "queue's selects across what the area runs keep apart) and the MAC reduced to its port "
+             "registers (syn/mac_stub.v), timed register to register: every path of the PE outside the "
+             "MAC's datapath, the queue's read through the window included. fmax of a PE = 1 / the longer "
+             "of its step paths and the MAC's path.", "",
              "| format | MAC (ns) | MAC fmax (MHz) | window ctrl (ns) | scheduler (ns) | operand mux (ns) "
-             "| front logic (ns) | front / MAC | fmax TensorDash / dense |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| front logic (ns) | TensorDash PE step paths (ns) | dense PE step paths (ns) "
+             "| fmax TensorDash / dense |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for fmt in formats:
         t = tim[fmt]
         front = sum(t[b] for b in FRONT)
-        ratio = t["tdash_mac"] / max(t["tdash_mac"], front)
+        td, dn = t["pe_paths"]["all"]["ns"], t["dense_pe_paths"]["all"]["ns"]
+        ratio = max(t["tdash_mac"], dn) / max(t["tdash_mac"], td)
         lines.append(f"| {fmt} | {t['tdash_mac']:.2f} | {1000 / t['tdash_mac']:.1f} | {t['tdash_window_ctrl']:.2f} "
                      f"| {t['tdash_scheduler']:.2f} | {t['tdash_operand_mux']:.2f} | {front:.2f} "
-                     f"| {front / t['tdash_mac']:.2f} | {ratio:.2f} |")
+                     f"| {td:.2f} | {dn:.2f} | {ratio:.2f} |")
+    lines += ["", "Worst step paths (register to register; the MAC's operand registers are mac.op_*):", "",
+              "| format | PE | worst path (ns) | from | to | into the MAC's operands (ns) | into the queue (ns) |",
+              "|---|---|---|---|---|---|---|"]
+    for fmt in formats:
+        for d, name in (("pe", "TensorDash"), ("dense_pe", "dense")):
+            g = tim[fmt][f"{d}_paths"]
+            lines.append(f"| {fmt} | {name} | {g['all']['ns']:.2f} | {_reg(g['all']['from'])} | {_reg(g['all']['to'])} "
+                         f"| {g['mac_operands']['ns']:.2f} | {g['queue']['ns']:.2f} |")
     return "\n".join(lines)
 
 
-def power(area: dict, formats, lib: Path, tim: dict | None, jobs: int, plot: Path, report_dir: Path) -> str:
+def power(area: dict, formats, lib: Path, tim: dict | None, jobs: int, plot: Path, report_dir: Path,
+          tiles=()) -> str:
     """syn/power.py on the PEs: the clock for leakage is the MAC's critical path (timing), or
     PERIOD_NS without timing."""
     if tim is not None:
@@ -444,9 +483,9 @@ def power(area: dict, formats, lib: Path, tim: dict | None, jobs: int, plot: Pat
     else:
         periods = {f: T.PERIOD_NS for f in formats}
         note = f"Clock: {T.PERIOD_NS:.0f} ns (no timing run; leakage over the busy time is < 0.1%)."
-    res = PW.measure(area, formats, lib, periods, CACHE, jobs)
+    res = PW.measure(area, formats, lib, periods, CACHE, jobs, tiles)
     png = PW.plot(res, formats, plot)
-    return PW.markdown(res, formats, os.path.relpath(png, report_dir), L.LABEL, note)
+    return PW.markdown(res, formats, os.path.relpath(png, report_dir), L.LABEL, note) + "\n" + PW.tile_markdown(res, formats)
 
 
 def main(argv=None) -> int:
@@ -458,6 +497,10 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, choices=(1, 2, 3, 4), default=2, help="parallel Yosys runs (default 2)")
     ap.add_argument("--no-timing", action="store_true", help="area only, no OpenSTA")
     ap.add_argument("--no-power", action="store_true", help="no gate-level power and energy (syn/power.py)")
+    ap.add_argument("--tile-power", nargs="*", choices=list(OP_TYPES), metavar="FMT",
+                    help="also the 4x4 tiles' gate-level power, zero delay, for these formats (none given: every "
+                    "format of --formats); 0.8-3 million cells, 10-30 CPU-minutes per design; make area TILE_POWER=1 "
+                    "or TILE_POWER='int16 bf16'")
     ap.add_argument("--plot", default=None, help="energy-efficiency plot (default: energy_efficiency.png beside --out)")
     ap.add_argument("--out", default="reports/area.md", help="Markdown report (default reports/area.md)")
     args = ap.parse_args(argv)
@@ -469,6 +512,7 @@ def main(argv=None) -> int:
         out = Path(args.out)
         if out.exists() and out.is_dir():
             raise UsageError(f"{out} is a directory")
+        tile_formats = () if args.tile_power is None else [f for f in args.formats if f in (args.tile_power or args.formats)]
         area = measure(args.formats, args.depth, args.jobs, yosys, lib)
         text = markdown(area, args.formats, args.depth)
         tim = None
@@ -477,7 +521,8 @@ def main(argv=None) -> int:
             text += "\n\n" + timing_markdown(tim, args.formats)
         if not args.no_power:
             text += "\n\n" + power(area, args.formats, lib, tim, args.jobs,
-                                     Path(args.plot) if args.plot else out.parent / "energy_efficiency.png", out.parent)
+                                     Path(args.plot) if args.plot else out.parent / "energy_efficiency.png", out.parent,
+                                     tile_formats)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text("# Hardware cost: TensorDash vs dense\n\n" + text + "\n")
     except (UsageError, L.LibertyError, T.TimingError, CL.LibertyParseError, OSError) as err:

@@ -169,6 +169,45 @@ def trace_workloads(ops, fmt: str, rng) -> list[Workload]:
     return out
 
 
+TILE_ROWS = TILE_COLS = 4                 # the 4x4 tile of syn/area.py
+TILE_SWEEP_LANES = 2                     # lanes per sweep point (one side: B, A dense)
+TILE_TRACE_LANES = 2                     # lanes per training operation
+
+
+def tile_workloads(fmt: str, ops, rng) -> list[Workload]:
+    """The tile's workloads: random B sparsity 0.0-0.9 with A dense (the tile schedules B
+    only), and each training operation's jobs, TILE_ROWS targeted operands on the PE rows'
+    B streams and TILE_COLS of the other operand on the columns' A streams (the jobs of an
+    operation share its row count R). Per lane about LANE_ROWS rows."""
+    from model import tile as MT
+    from studies import traces as T
+    out = []
+    for s in SPARSITIES:
+        lanes = []
+        for _ in range(TILE_SWEEP_LANES):
+            jobs = [MT.TileJob(_values(rng, (TILE_COLS, JOB_ROWS, N_LANES), 0.0, fmt),
+                               _values(rng, (TILE_ROWS, JOB_ROWS, N_LANES), s, fmt), fmt)
+                    for _ in range(LANE_ROWS // JOB_ROWS)]
+            lanes.append(jobs)
+        out.append(Workload(f"B {s:.1f}", "sweep", s, lanes))
+
+    def enc(x):
+        return T.quantise(x) if fmt == "int" else FP.from_float(x, fmt)
+
+    for op in ops:
+        lanes = []
+        for _ in range(TILE_TRACE_LANES):
+            jobs, rows = [], 0
+            while rows < LANE_ROWS:
+                pick = rng.choice(op.target.shape[0], TILE_ROWS + TILE_COLS, replace=op.target.shape[0] < 8)
+                jobs.append(MT.TileJob(np.stack([enc(op.other[j]) for j in pick[TILE_ROWS:]]),
+                                       np.stack([enc(op.target[j]) for j in pick[:TILE_ROWS]]), fmt))
+                rows += op.target.shape[1]
+            lanes.append(jobs)
+        out.append(Workload(f"{op.layer} {op.op}", "trace", float(op.sparsity), lanes, float(op.macs)))
+    return out
+
+
 # ------------------------------------------------------------------------------ simulation
 def fmt_of(fmt: str) -> str:
     """syn/area's format names -> model/pe's."""
@@ -190,36 +229,91 @@ def lane_beats(jobs, depth: int, dw: int, rw: int) -> np.ndarray:
 
 
 IN_PORTS = ("in_valid", "in_a", "in_b", "in_rows", "in_last", "in_mode")
+TILE_IN_PORTS = ("in_valid", "in_a", "in_b", "in_rows", "in_last")
+
+
+def tile_lane_beats(jobs, depth: int, dw: int, rw: int) -> np.ndarray:
+    """(beats, bits) of a tile lane's input stream in the order of :data:`TILE_IN_PORTS`:
+    per beat DEPTH rows of every column's A stream, then of every PE row's B stream, each laid
+    out as tdash_pe's in_a (rtl/tdash_tile.v)."""
+    out = []
+    for job in jobs:
+        for start in range(0, job.rows, depth):
+            stop = min(start + depth, job.rows)
+
+            def block(x):
+                pad = np.zeros((x.shape[0], depth, N_LANES), dtype=np.int64)
+                pad[:, :stop - start] = x[:, start:stop]
+                return G.to_bits(pad.ravel(), dw).ravel()
+            out.append(np.concatenate([[True], block(job.a), block(job.b), G.to_bits([stop - start], rw).ravel(),
+                                       [stop == job.rows]]))
+    return np.array(out, dtype=bool)
+
+
+@dataclass
+class Stimulus:
+    """What one gate-level run plays and expects, per simulator lane."""
+    ports: tuple            # input ports, in the order of a stream's bits
+    streams: list           # per lane (beats, bits) bools
+    cycles: list            # per lane, the expected result cycles
+    values: list            # per lane, per job, the expected out_data as a list of PE results
+    slots: int              # PE results per out_data word (1, or ROWS x COLS for a tile)
+
+
+def pe_stimulus(kind: str, fmt: str, lanes, depth: int) -> Stimulus:
+    mf = fmt_of(fmt)
+    dw, rw = PE.data_width(mf), depth.bit_length()
+    return Stimulus(IN_PORTS, [lane_beats(jobs, depth, dw, rw) for jobs in lanes],
+                    [list(PE.tdash_result_cycles(jobs, depth) if kind == "tdash" else PE.dense_result_cycles(jobs))
+                     for jobs in lanes],
+                    [[[PE.result(j, kind, depth)] for j in jobs] for jobs in lanes], 1)
+
+
+def tile_stimulus(kind: str, fmt: str, lanes, depth: int) -> Stimulus:
+    """The tile (kind "tdash": model/tile.py) or the dense tile (syn/dense_tile.v, "dense":
+    PE (r, c) is a dense PE on A column c and B row r, one row per cycle, as dense_pe)."""
+    from model import tile as MT
+    mf = fmt_of(fmt)
+    dw, rw = PE.data_width(mf), depth.bit_length()
+
+    def values(j):
+        if kind == "tdash":
+            return [int(v) for v in MT.results(j, depth).ravel()]
+        return [PE.result(PE.Job(j.a[c], j.b[r], PE.MODE_B_ONLY, mf), "dense", depth)
+                for r in range(j.b.shape[0]) for c in range(j.a.shape[0])]
+    cycles = [list(MT.tile_result_cycles(jobs, depth)) if kind == "tdash"
+              else list(np.cumsum([j.rows for j in jobs]) + PE.FIXED_LATENCY) for jobs in lanes]
+    return Stimulus(TILE_IN_PORTS, [tile_lane_beats(jobs, depth, dw, rw) for jobs in lanes], cycles,
+                    [[values(j) for j in jobs] for jobs in lanes], TILE_ROWS * TILE_COLS)
 
 
 def simulate(sim: G.GateSim, kind: str, fmt: str, workloads: list[Workload], depth: int = DEFAULT_DEPTH,
-             timed: bool = False) -> dict:
-    """Run every workload's lanes through ``sim`` (kind "tdash" or "dense"); check every
-    result and result cycle against model/pe.py; per workload: toggles of every net, busy
-    cycles summed over its lanes, jobs, rows. ``timed``: a unit delay per cell, glitches
-    counted (GateSim.evaluate_timed); else zero delay."""
+             timed: bool = False, tile: bool = False) -> dict:
+    """Run every workload's lanes through ``sim`` (kind "tdash" or "dense"; a PE, or with
+    ``tile`` a 4x4 tile); check every result and result cycle against model/pe.py (model/tile.py);
+    per workload: toggles of every net, busy cycles summed over its lanes, jobs, rows.
+    ``timed``: a unit delay per cell, glitches counted (GateSim.evaluate_timed); else zero
+    delay."""
     mf = fmt_of(fmt)
-    dw = PE.data_width(mf)
-    rw = (depth).bit_length()
     lanes = [(w, jobs) for w, wl in enumerate(workloads) for jobs in wl.lanes]
     if len(lanes) > G.LANES:
         raise PowerError(f"{len(lanes)} lanes, the simulator has {G.LANES}")
-    widths = [len(sim.ports[p][1]) for p in IN_PORTS]
+    stim = (tile_stimulus if tile else pe_stimulus)(kind, fmt, [jobs for _, jobs in lanes], depth)
+    widths = [len(sim.ports[p][1]) for p in stim.ports]
     nbits = sum(widths)
-    streams = [lane_beats(jobs, depth, dw, rw) for _, jobs in lanes]
+    streams = stim.streams
     for s in streams:
         if s.shape[1] != nbits:
             raise PowerError(f"beat width {s.shape[1]} != the netlist's input bits {nbits}")
-    expect_cycles = [list(PE.tdash_result_cycles(jobs, depth) if kind == "tdash" else PE.dense_result_cycles(jobs))
-                     for _, jobs in lanes]
-    expect_values = [[PE.result(j, kind, depth) for j in jobs] for _, jobs in lanes]
+    expect_cycles, expect_values = stim.cycles, stim.values
+    acc_w = len(sim.ports["out_data"][1]) // stim.slots
     n = len(lanes)
     # Every run starts from the same state (all nets 0), so both delay models see one history.
     sim.V[:] = 0
     sim.V[sim.C1] = C.ONES
     sim.prev[:] = sim.V
     # Reset: two cycles, no beats.
-    for p in IN_PORTS:
+    for p in stim.ports:
         sim.set(p, np.zeros(len(sim.ports[p][1]), dtype=np.uint64))
     sim.set("out_ready", np.array([C.ONES], dtype=np.uint64))
     sim.set("rst", np.array([C.ONES], dtype=np.uint64))
@@ -250,7 +344,7 @@ def simulate(sim: G.GateSim, kind: str, fmt: str, workloads: list[Workload], dep
                 cur[i, 0] = False          # no beat: data held, in_valid low
         words = G.pack(cur)
         k = 0
-        for p, w in zip(IN_PORTS, widths):
+        for p, w in zip(stim.ports, widths):
             sim.set(p, words[k:k + w])
             k += w
         # Lanes busy this cycle: not done before it (a lane whose last result comes now is).
@@ -262,8 +356,10 @@ def simulate(sim: G.GateSim, kind: str, fmt: str, workloads: list[Workload], dep
         ready = G.unpack(sim.get("in_ready"))[:, 0]
         valid = G.unpack(sim.get("out_valid"))[:, 0]
         if valid[:n].any():
-            data = G.unpack(sim.get("out_data"))
-            vals = G.from_bits(data[:n], signed=(mf == "int"))
+            data = G.unpack(sim.get("out_data"))[:n]
+            per_slot = [G.from_bits(data[:, k * acc_w:(k + 1) * acc_w], signed=(mf == "int"))
+                        for k in range(stim.slots)]
+            vals = [[per_slot[k][i] for k in range(stim.slots)] for i in range(n)]
         for i in range(n):
             if cur[i, 0] and ready[i]:
                 pos[i] += 1
@@ -279,7 +375,8 @@ def simulate(sim: G.GateSim, kind: str, fmt: str, workloads: list[Workload], dep
             sim.count(masks)
         sim.clock()
         cycle += 1
-    err = G.unpack(sim.get("err"))[:n, 0]
+    # syn/dense_tile.v, a synthesis reference, has no err port.
+    err = G.unpack(sim.get("err"))[:n, 0] if "err" in sim.ports else np.zeros(n, dtype=bool)
     for i in range(n):
         w = workloads[lanes[i][0]].name
         if got_cycles[i] != expect_cycles[i]:
@@ -344,7 +441,8 @@ def component_of(name: str, a_side, own: str) -> str:
     syn/area.py's rollup groups area: the MAC, the staging queue, the A side (A_SIDE on the
     instance path), the rest; the top's own cells go to ``own``."""
     head = name.lstrip("\\")
-    if head.startswith("mac."):
+    # tdash_pe / dense_pe: mac.*, queue.*; the tiles: pe_r[r].pe_c[c].mac.*, queue.*
+    if head.startswith("mac.") or ".mac." in head:
         return "compute"
     if head.startswith("queue."):
         return "staging"
@@ -543,7 +641,10 @@ SOURCES = ("syn/power.py", "syn/gatesim.py", "syn/cells.py", "syn/timing.py", "t
            "studies/traces.py")
 CROSS_ACTIVITY = 0.1
 DESIGN_KINDS = {"pe": "tdash", "dense_pe": "dense"}
-OWN_GROUP = {"pe": "sched_b", "dense_pe": "staging"}   # the top's own cells, as syn/area.py's rollup
+TILE_KINDS = {"tile": "tdash", "dense_tile": "dense"}   # the 4x4 tiles: zero delay only (below)
+KINDS = {**DESIGN_KINDS, **TILE_KINDS}
+OWN_GROUP = {"pe": "sched_b", "dense_pe": "staging", "tile": "sched_b", "dense_tile": "staging"}  # as area's rollup
+TOPS = {"pe": "top_tdash_pe", "dense_pe": "top_dense_pe", "tile": "top_tdash_tile", "dense_tile": "top_dense_tile"}
 
 
 def cache_key(netlists, lib: Path, period_ns: float) -> str:
@@ -556,12 +657,15 @@ def cache_key(netlists, lib: Path, period_ns: float) -> str:
 _OPS = {}
 
 
-def workloads_for(fmt: str) -> list[Workload]:
-    """The same jobs for both designs of a format: the sweeps, then the training operations."""
+def workloads_for(fmt: str, tile: bool = False) -> list[Workload]:
+    """The same jobs for both designs of a format (both PEs, or both tiles): the sweeps, then
+    the training operations."""
     if "ops" not in _OPS:
         progress(f"training the digits CNN ({TRACE_EPOCHS} epochs) for the trace workloads")
         _OPS["ops"] = capture_traces()
     mf = fmt_of(fmt)
+    if tile:
+        return tile_workloads(mf, _OPS["ops"], np.random.default_rng(SEED + 2))
     return sweep_workloads(mf, np.random.default_rng(SEED)) + trace_workloads(_OPS["ops"], mf, np.random.default_rng(SEED + 1))
 
 
@@ -580,7 +684,8 @@ def run_design(fmt: str, design: str, area_fmt: dict, lib: Path, period_ns: floa
             return data
     t0 = time.monotonic()
     stats = [parse_stat_json(p.with_suffix(".stat.json").read_text()) for p in netlists]
-    top = "top_tdash_pe" if design == "pe" else "top_dense_pe"
+    top = TOPS[design]
+    tile = design in TILE_KINDS
     prep = G.prepare(netlists, stats, top, lib, cache / f"power_{design}_{fmt}.flat.json")
     sim = G.GateSim(prep["json"], lib, max_fanout=MAX_FANOUT)
     # The flat JSON and the joined Verilog (up to 250 MB) are only inputs: not kept.
@@ -589,26 +694,33 @@ def run_design(fmt: str, design: str, area_fmt: dict, lib: Path, period_ns: floa
     progress(f"{fmt} {design}: {len(sim.cells)} cells ({sim.buffers['cells']} fanout buffers on "
              f"{sim.buffers['nets']} nets), {sim.depth} levels ({prep['insbuf_removed']} insbuf buffers removed); "
              "simulating")
-    wls = workloads_for(fmt)
+    wls = workloads_for(fmt, tile)
     t_zero = time.monotonic()
-    res = simulate(sim, DESIGN_KINDS[design], fmt, wls)
+    res = simulate(sim, KINDS[design], fmt, wls, tile=tile)
     t_zero = time.monotonic() - t_zero
-    progress(f"{fmt} {design}: zero delay done ({t_zero:.0f} s); unit delay (glitches)")
-    t_unit = time.monotonic()
-    res_unit = simulate(sim, DESIGN_KINDS[design], fmt, wls, timed=True)
-    t_unit = time.monotonic() - t_unit
+    # The tiles (0.9-3 million cells) get zero delay only: a unit-delay run of a tile would
+    # take 10-40 minutes per design, and the PEs already bound what glitches add.
+    t_unit, res_unit = 0.0, None
+    if not tile:
+        progress(f"{fmt} {design}: zero delay done ({t_zero:.0f} s); unit delay (glitches)")
+        t_unit = time.monotonic()
+        res_unit = simulate(sim, KINDS[design], fmt, wls, timed=True)
+        t_unit = time.monotonic() - t_unit
     ne = net_energy(sim, A_SIDE, OWN_GROUP[design])
     rows = []
-    for wl, r, u in zip(wls, res["workloads"], res_unit["workloads"]):
-        if (r["cycles"], r["jobs"]) != (u["cycles"], u["jobs"]):
+    for k, (wl, r) in enumerate(zip(wls, res["workloads"])):
+        u = res_unit["workloads"][k] if res_unit else None
+        if u is not None and (r["cycles"], r["jobs"]) != (u["cycles"], u["jobs"]):
             raise PowerError(f"{fmt} {design} {wl.name}: the unit-delay run took other cycles than the zero-delay one")
         rows.append({"name": wl.name, "kind": wl.kind, "sparsity": wl.sparsity, "weight": wl.weight,
                      "cycles": r["cycles"], "jobs": r["jobs"], "rows": r["rows"],
                      "energy": {c: energy(ne, r["toggles"], r["cycles"], period_ns, c) for c in CONVENTIONS},
-                     "energy_unit": {c: energy(ne, u["toggles"], u["cycles"], period_ns, c) for c in CONVENTIONS}})
+                     "energy_unit": ({c: energy(ne, u["toggles"], u["cycles"], period_ns, c) for c in CONVENTIONS}
+                                     if u is not None else None)})
     data = {"key": key, "cells": len(sim.cells), "levels": sim.depth, "insbuf_removed": prep["insbuf_removed"],
             "fanout_buffers": sim.buffers, "max_slew_ns": float(ne.slew.max()),
-            "simulated": res["simulated"], "unit_steps": res_unit["steps"], "sim_seconds": [t_zero, t_unit],
+            "simulated": res["simulated"], "unit_steps": res_unit["steps"] if res_unit else None,
+            "sim_seconds": [t_zero, t_unit],
             "period_ns": period_ns, "workloads": rows, "cross": None}
     if cross_check:
         flat = flat_verilog(sim, cache / f"power_{design}_{fmt}.sta.v")
@@ -627,10 +739,12 @@ def run_design(fmt: str, design: str, area_fmt: dict, lib: Path, period_ns: floa
 CROSS_CHECK_ON = ("bf16", "dense_pe")      # the smallest design: one OpenSTA report_power
 
 
-def measure(area: dict, formats, lib: Path, periods: dict, cache: Path, jobs: int = 1) -> dict:
-    """Both PEs of every format (``jobs`` processes; each run is cached on its own)."""
+def measure(area: dict, formats, lib: Path, periods: dict, cache: Path, jobs: int = 1, tiles=()) -> dict:
+    """Both PEs of every format, and both 4x4 tiles of the formats in ``tiles`` (``jobs``
+    processes; each run is cached on its own)."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
-    plan = [(fmt, d) for fmt in formats for d in DESIGN_KINDS]
+    plan = [(fmt, d) for fmt in formats for d in (KINDS if fmt in tiles else DESIGN_KINDS)]
+    plan.sort(key=lambda k: k[1] not in TILE_KINDS)     # the long tile runs first
     out = {fmt: {} for fmt in formats}
     t0 = time.monotonic()
     progress(f"{len(plan)} gate-level runs ({jobs} in parallel), cache {cache}/")
@@ -668,9 +782,10 @@ def _e(w: dict, scope: str, conv: str = "model", delay: str = "zero") -> float:
     return sum(e[g] for g in COMPUTE) if scope == "compute" else e["total"]
 
 
-def rows_of(res: dict, fmt: str) -> list[dict]:
-    """Per workload, both designs side by side: cycles, energy per job, ratios."""
-    td, dn = res[fmt]["pe"], res[fmt]["dense_pe"]
+def rows_of(res: dict, fmt: str, pair=("pe", "dense_pe")) -> list[dict]:
+    """Per workload, both designs side by side (the PEs, or the tiles: ``pair``): cycles,
+    energy per job, ratios (the unit-delay ones where the designs had a unit-delay run)."""
+    td, dn = res[fmt][pair[0]], res[fmt][pair[1]]
     out = []
     for a, b in zip(td["workloads"], dn["workloads"]):
         if a["name"] != b["name"] or a["jobs"] != b["jobs"]:
@@ -682,9 +797,11 @@ def rows_of(res: dict, fmt: str) -> list[dict]:
             r[f"eff_{scope}"] = _e(b, scope) / _e(a, scope)
             r[f"power_{scope}"] = (_e(a, scope) / a["cycles"]) / (_e(b, scope) / b["cycles"])
         r["eff_sta"] = _e(b, "compute", "sta") / _e(a, "compute", "sta")
-        r["eff_unit"] = _e(b, "compute", delay="unit") / _e(a, "compute", delay="unit")
-        r["eff_total_unit"] = _e(b, "total", delay="unit") / _e(a, "total", delay="unit")
-        r["power_unit"] = (_e(a, "compute", delay="unit") / a["cycles"]) / (_e(b, "compute", delay="unit") / b["cycles"])
+        if a["energy_unit"] is not None:
+            r["eff_unit"] = _e(b, "compute", delay="unit") / _e(a, "compute", delay="unit")
+            r["eff_total_unit"] = _e(b, "total", delay="unit") / _e(a, "total", delay="unit")
+            r["power_unit"] = ((_e(a, "compute", delay="unit") / a["cycles"])
+                               / (_e(b, "compute", delay="unit") / b["cycles"]))
         r["td_nj_job"] = _e(a, "compute") / a["jobs"] * 1e-3
         r["dense_nj_job"] = _e(b, "compute") / b["jobs"] * 1e-3
         r["td"], r["dense"] = a, b
@@ -703,9 +820,12 @@ def training_aggregate(rows: list[dict]) -> dict:
     c_td = sum(r["td_cycles"] / (r["rows"] * N_LANES) * r["weight"] for r in tr)
     c_dn = sum(r["dense_cycles"] / (r["rows"] * N_LANES) * r["weight"] for r in tr)
     agg = {"speedup": c_dn / c_td}
+    unit = all(r["td"]["energy_unit"] is not None for r in tr)
     for name, scope, conv, delay in (("compute", "compute", "model", "zero"), ("total", "total", "model", "zero"),
                                      ("sta", "compute", "sta", "zero"), ("unit", "compute", "model", "unit"),
                                      ("total_unit", "total", "model", "unit")):
+        if delay == "unit" and not unit:
+            continue
         e_td = per_mac("td", lambda w: _e(w, scope, conv, delay))
         e_dn = per_mac("dense", lambda w: _e(w, scope, conv, delay))
         agg[f"eff_{name}"] = e_dn / e_td
@@ -842,6 +962,59 @@ def markdown(res: dict, formats, plot_link: str | None, lib_label: str, period_n
     if plot_link is not None:
         L += [f"![energy efficiency vs sparsity]({plot_link})", ""]
     return "\n".join(L)
+
+
+def tile_markdown(res: dict, formats) -> str:
+    """The 4x4 tiles' section: Table 3's own scope (one scheduler and one B-side mux per PE
+    row serve its 4 PEs), zero delay."""
+    fmts = [f for f in formats if "tile" in res[f]]
+    if not fmts:
+        return ""
+    L = ["### Power and energy of the 4x4 tiles (zero delay)", "",
+         f"`tdash_tile` and the dense tile (`syn/dense_tile.v`), {TILE_ROWS}x{TILE_COLS} PEs, N = {N_LANES}, DEPTH "
+         f"{DEFAULT_DEPTH}, their mapped netlists joined and flattened as for the PEs and simulated at zero delay "
+         "(a unit-delay run of a tile would take 10-40 minutes per design; the PEs' runs bound what glitches "
+         "add). Every result value and cycle equals model/tile.py's (the dense tile: each PE a dense PE on its "
+         "column's A and its row's B, one row per cycle, as dense_pe), or the run fails. Workloads: random B "
+         f"sparsity {SPARSITIES[0]}-{SPARSITIES[-1]} with A dense ({TILE_SWEEP_LANES} lanes of "
+         f"{LANE_ROWS // JOB_ROWS} jobs of {JOB_ROWS} rows per point), and per training operation "
+         f"{TILE_TRACE_LANES} lanes of about {LANE_ROWS} rows of tile jobs, each job {TILE_ROWS} of the "
+         f"operation's targeted operands on the PE rows' B streams and {TILE_COLS} of the other operand on the "
+         "columns' A streams.", "",
+         "| format | cells TD / dense | power TD/dense, sparsity 0 (compute) | with staging | training step: "
+         "speedup | power TD/dense | **energy efficiency** (compute) | with staging | paper |",
+         "|---|---|---|---|---|---|---|---|---|"]
+    for fmt in fmts:
+        rows = rows_of(res, fmt, ("tile", "dense_tile"))
+        agg = training_aggregate(rows)
+        z = next(r for r in rows if r["name"] == "B 0.0")
+        paper = f"{PAPER_EFFICIENCY[fmt]:.2f}x efficiency, {PAPER_POWER[fmt]:.2f}x power" if fmt in PAPER_EFFICIENCY else "-"
+        t, d = res[fmt]["tile"], res[fmt]["dense_tile"]
+        L.append(f"| {fmt} | {t['cells']:,} / {d['cells']:,} | **{z['power_compute']:.3f}x** | {z['power_total']:.3f}x "
+                 f"| {agg['speedup']:.3f}x | {agg['power_compute']:.3f}x | **{agg['eff_compute']:.3f}x** | "
+                 f"{agg['eff_total']:.3f}x | {paper} |")
+    for fmt in fmts:
+        rows = rows_of(res, fmt, ("tile", "dense_tile"))
+        z = next(r for r in rows if r["name"] == "B 0.0")
+        for w in (z["td"], z["dense"]):
+            w["period_ns"] = res[fmt]["tile"]["period_ns"]
+        bt, bd = breakdown_mw(z["td"]), breakdown_mw(z["dense"])
+        ct, cd = sum(bt[g] for g in COMPUTE), sum(bd[g] for g in COMPUTE)
+        names = {"compute": "Compute cores (16 MACs)", "sched_b": "Schedulers + B-side muxes",
+                 "a_side": "A-side muxes", "staging": "Staging buffers (apart)"}
+        L += ["", f"**{fmt.upper()} tile**: average power (mW) at sparsity 0, and energy efficiency per workload "
+              "(compute):", "", "| component | TensorDash tile | dense tile |", "|---|---|---|"]
+        for g in COMPUTE:
+            L.append(f"| {names[g]} | {bt[g]:.2f} | {bd[g]:.2f} |")
+        L.append(f"| **Total (compute)** | {ct:.2f} | {cd:.2f} |")
+        L.append(f"| **Normalised** | **{ct / cd:.3f}x** | 1 |")
+        L.append(f"| {names['staging']} | {bt['staging']:.2f} | {bd['staging']:.2f} |")
+        L += ["", "| workload | sparsity | speedup | power TD/dense | **energy efficiency** | with staging |",
+              "|---|---|---|---|---|---|"]
+        for r in rows:
+            L.append(f"| {r['name']} | {r['sparsity']:.2f} | {r['speedup']:.3f}x | {r['power_compute']:.3f}x | "
+                     f"**{r['eff_compute']:.3f}x** | {r['eff_total']:.3f}x |")
+    return "\n".join(L) + "\n"
 
 
 def plot(res: dict, formats, path: Path) -> Path:

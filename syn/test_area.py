@@ -1,6 +1,8 @@
 """syn/area.py and syn/liberty.py without Yosys: module names, the liberty's cell areas, the
 roll-up through the hierarchy into Table 3's rows, CLI errors."""
 
+import re
+
 import pytest
 
 from syn import area as A
@@ -129,3 +131,15 @@ def test_missing_sta_is_a_clean_error(monkeypatch, tmp_path):
     monkeypatch.setattr(T.shutil, "which", lambda name: None)
     with pytest.raises(T.TimingError, match="opensta"):
         T.run_sta(tmp_path / "x.lib", tmp_path / "x.v", "top", tmp_path / "x.log")
+
+
+def test_flops_name_each_register_by_its_q_net(tmp_path):
+    from syn import timing as T
+    n = tmp_path / "f.v"
+    n.write_text("module m(clk);\n  DFFPOSX1 _12_ (\n    .CLK(clk),\n    .D(_3_),\n    .Q(\\queue.count [3])\n  );\n"
+                 "  DFFSR _13_ (.CLK(clk), .D(x), .Q(out_data[0]), .R(r), .S(s));\n  NAND2X1 _14_ (.A(a), .B(b), .Y(y));\n"
+                 "endmodule\n")
+    assert T.flops(n) == {"_12_": "\\queue.count [3]", "_13_": "out_data[0]"}
+    assert A._reg("\\queue.count [3]") == "queue.count[3]"
+    assert re.search(A.PATH_GROUPS["queue"], "\\queue.count [3]") and re.search(A.PATH_GROUPS["mac_operands"],
+                                                                                  "\\mac.op_b [250]")

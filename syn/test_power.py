@@ -305,3 +305,24 @@ def test_components_of_flat_cell_names():
              "\\in_row[0].zd_a._5_": "a_side", "mux_a._7_$fanout99": "a_side", "mux_b._7_": "sched_b",
              "sched.level[1].enc._3_": "sched_b", "ctrl._2_": "sched_b", "_07_": "own"}
     assert {name: P.component_of(name, A_SIDE, "own") for name in cases} == cases
+
+
+def test_tile_beats_follow_the_tile_port_layout():
+    """rtl/tdash_tile.v: column c's DEPTH rows at in_a[c*DEPTH*N*DW +: DEPTH*N*DW], PE row r's at
+    in_b[r*DEPTH*N*DW ...], each laid out as tdash_pe's (row k, lane l at [(k*N + l)*DW +: DW])."""
+    from model import tile as MT
+    depth, dw, n = 3, 16, P.N_LANES
+    a = np.zeros((4, 4, n), dtype=np.int64)
+    b = np.zeros((4, 4, n), dtype=np.int64)
+    a[2, 1, 5] = 0x1234          # column 2, row 1, lane 5
+    b[3, 3, 0] = 7               # PE row 3, row 3 = the second beat's row 0
+    beats = P.tile_lane_beats([MT.TileJob(a, b)], depth, dw, 2)
+    assert beats.shape == (2, 1 + 2 * 4 * depth * n * dw + 2 + 1)
+    in_a = beats[0, 1:1 + 4 * depth * n * dw]
+    at = 2 * depth * n * dw + (1 * n + 5) * dw
+    assert G.from_bits(in_a[None, at:at + dw], signed=False) == [0x1234] and in_a.sum() == bin(0x1234).count("1")
+    in_b = beats[1, 1 + 4 * depth * n * dw:1 + 8 * depth * n * dw]
+    at = 3 * depth * n * dw
+    assert G.from_bits(in_b[None, at:at + dw], signed=False) == [7] and in_b.sum() == 3
+    rows = beats[:, -3:-1]
+    assert [G.from_bits(r[None], signed=False)[0] for r in rows] == [3, 1] and list(beats[:, -1]) == [False, True]

@@ -76,6 +76,66 @@ def run_sta(lib: Path, netlist: Path, top: str, log: Path, virtual: bool = False
     return float(m.group(1))
 
 
+_FLOP = re.compile(r"^\s*DFF\w+\s+(\S+)\s*\((.*?)\);", re.M | re.S)
+_Q = re.compile(r"\.Q\((.*?)\)\s*(?:,|$)", re.S)
+_SLACK = re.compile(r"^\s*(-?[0-9.]+)\s+slack \((?:MET|VIOLATED)\)", re.M)
+_START = re.compile(r"\^|v")
+
+
+def flops(netlist: Path) -> dict[str, str]:
+    """Flip-flop instance -> the net its Q drives (the register's name, e.g. ``\\queue.count [3]``)."""
+    out = {}
+    for inst, body in _FLOP.findall(netlist.read_text()):
+        m = _Q.search(body)
+        if m:
+            out[inst] = " ".join(m.group(1).split())
+    return out
+
+
+def path_groups(lib: Path, netlist: Path, top: str, log: Path, groups: dict[str, str]) -> dict[str, dict]:
+    """The worst register-to-register path of ``top`` (clock on clk), overall (group "all") and
+    into the registers whose Q net matches each regex of ``groups``: {group: {"ns": period -
+    slack, "from": the startpoint's Q net, "to": the endpoint's Q net}}."""
+    sta = shutil.which("sta")
+    if sta is None:
+        raise TimingError("sta not found: install Debian's opensta (apt-get install opensta; "
+                          "make area-tools does it as root)")
+    regs = flops(netlist)
+    ends = {"all": None}
+    for name, rx in groups.items():
+        pins = [f"{i}/D" for i, q in regs.items() if re.search(rx, q)]
+        if not pins:
+            raise TimingError(f"{top}: no register matches {rx!r} ({netlist})")
+        ends[name] = pins
+    lines = [f"read_liberty {lib}", f"read_verilog {netlist}", f"link_design {top}",
+             f"create_clock -name clk -period {PERIOD_NS} [get_ports clk]",
+             "set_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports clk]]",
+             "set_output_delay 0 -clock clk [all_outputs]"]
+    for name, pins in ends.items():
+        to = f" -to [get_pins {{{' '.join(pins)}}}]" if pins else ""
+        lines.append(f"puts \"group {name}\"")
+        lines.append(f"report_checks -path_delay max -digits 3 -fields {{nets}}{to}")
+    script = log.with_suffix(".tcl")
+    script.write_text("\n".join(lines) + "\nexit\n")
+    proc = subprocess.run([sta, "-no_splash", "-exit", str(script)], capture_output=True, text=True, cwd=log.parent)
+    log.write_text(proc.stdout + proc.stderr)
+    if proc.returncode != 0 or "Error" in proc.stdout + proc.stderr:
+        raise TimingError(f"sta failed on {top} (log: {log}):\n{(proc.stdout + proc.stderr)[-2000:]}")
+    out = {}
+    parts = re.split(r"^group (\S+)$", proc.stdout, flags=re.M)[1:]
+    for name, text in zip(parts[0::2], parts[1::2]):
+        slack = _SLACK.search(text)
+        start = re.search(r"^Startpoint: (\S+)", text, re.M)
+        end = re.search(r"^Endpoint: (\S+)", text, re.M)
+        if slack is None or start is None or end is None:
+            raise TimingError(f"{top}: no path for group {name} in {log}")
+        out[name] = {"ns": round(PERIOD_NS - float(slack.group(1)), 3),
+                     "from": regs.get(start.group(1), start.group(1)), "to": regs.get(end.group(1), end.group(1))}
+    if set(out) != set(ends):
+        raise TimingError(f"{top}: groups {sorted(set(ends) - set(out))} missing in {log}")
+    return out
+
+
 def base_of(module: str) -> str:
     """tdash_scheduler_p4 -> tdash_scheduler (names from clean_names)."""
     return re.sub(r"_p[0-9]+$", "", module)
