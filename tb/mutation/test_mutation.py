@@ -191,6 +191,26 @@ def test_generate_if_condition_is_static_and_its_body_runtime(toy):
 
 # --- freshness --------------------------------------------------------------------------------
 
+def test_static_mutants_must_still_refuse_and_accept_what_the_regression_expects(tmp_path):
+    """The elaboration judges of static mutants: the clean tree refuses every REFUSALS case and
+    accepts every ACCEPTS set, and a guard edited to refuse N = 5 (a set only tb/compress's
+    test_elaborates_everywhere elaborates, no bench simulates) is caught by an ACCEPTS case,
+    while it still refuses what it must."""
+    from tb.mutation import benches as BN
+    from tb.mutation.__main__ import accepted, refused, write_tree
+    f = "tdash_scheduler_iter.v"
+    accepts, refusals = BN.accepts_for(f), BN.refusals_for(f)
+    assert {dict(a.params)["N"] for a in accepts if a.toplevel == "tdash_scheduler_iter"} == {5, 8, 16, 20, 32}
+    assert all(accepted(a, RTL) for a in accepts) and all(refused(r, RTL) for r in refusals)
+    text = (RTL / f).read_text()
+    assert text.count("if (N < 5 ||") == 1
+    rtl = write_tree(tmp_path / "rtl", {f: text.replace("if (N < 5 ||", "if (N <= 5 ||")})
+    assert sorted(tuple(sorted(dict(a.params).items())) for a in accepts if not accepted(a, rtl)) == [
+        (("DEPTH", 2), ("N", 5)), (("DEPTH", 3), ("N", 5))]
+    assert all(refused(r, rtl) for r in refusals)
+    assert "accepts" in ST.bench_rows(f) and '"tdash_scheduler_iter"' in ST.bench_rows(f)
+
+
 def test_an_edit_of_an_rtl_file_makes_its_baseline_entry_stale():
     """The mechanism of the freshness gate: an entry recorded for today's key is fresh, and the
     same file with one line added is stale, named with why."""
