@@ -154,10 +154,10 @@ area-tools:
 # with the merge: reports/mutation/summary.md, and the tb/mutation/baseline.json entry of every
 # file whose mutants all have results (what the make test guard samples; commit it).
 mutate: $(STAMP)
-	$(SIMENV) $(VPY) -m tb.mutation --jobs $(JOBS) $(if $(SEED),--seed $(SEED)) $(if $(FILES),--files $(FILES)) $(if $(SHARD),--shard $(SHARD))
+	$(SIMENV) $(VPY) -m tb.mutation --jobs $(JOBS) $(if $(SEED),--seed $(SEED)) $(if $(FILES),--files $(FILES)) $(if $(SHARD),--shard $(SHARD)) $(if $(RESULTS),--results $(RESULTS))
 
 mutate-merge: $(STAMP)
-	$(VPY) -m tb.mutation --merge $(if $(SEED),--seed $(SEED)) $(if $(FILES),--files $(FILES))
+	$(VPY) -m tb.mutation --merge $(if $(SEED),--seed $(SEED)) $(if $(FILES),--files $(FILES)) $(if $(RESULTS),--results $(RESULTS))
 
 # Which rtl/ files' mutation baseline is stale (file or its benches changed since), and the
 # kill rate of the fresh ones, overall and per operator class; exit 1 if any is stale.
@@ -166,7 +166,7 @@ mutate-status: $(STAMP)
 
 # The campaign as a Slurm job array (SHARDS=2), on a single-node Slurm started here (opt-in).
 mutate-slurm: $(STAMP)
-	$(VPY) -m tb.mutation.slurm --local --shards $(or $(SHARDS),2) $(if $(SEED),--seed $(SEED)) $(if $(FILES),--files $(FILES))
+	$(VPY) -m tb.mutation.slurm --local --shards $(or $(SHARDS),2) $(if $(SEED),--seed $(SEED)) $(if $(FILES),--files $(FILES)) $(if $(RESULTS),--results $(RESULTS))
 
 # Formal proofs (formal/, SymbiYosys with z3): opt-in, not in make test. The PyPI toolchain is
 # pinned in requirements-formal.txt and installed into .venv here; the first yowasp call compiles

@@ -99,6 +99,8 @@ def main(argv=None) -> int:
     ap.add_argument("--shards", type=int, default=2, help="array tasks (default 2)")
     ap.add_argument("--files", nargs="+", metavar="F", help="rtl/ files to mutate (default: all)")
     ap.add_argument("--seed", type=int, default=7, help="stimulus seed shared by the shards (default 7)")
+    ap.add_argument("--results", type=Path, help="result files directory (default: the campaign's, "
+                    "sim_build/mutation/results; another one measures a campaign from scratch)")
     ap.add_argument("--local", action="store_true", help="start a single-node Slurm on this machine first")
     ap.add_argument("--keep", action="store_true", help="leave the --local daemons running")
     args = ap.parse_args(argv)
@@ -110,7 +112,7 @@ def main(argv=None) -> int:
     try:
         (SLURM / "logs").mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, TDASH_SHARDS=str(args.shards), TDASH_SEED=str(args.seed),
-                   TDASH_FILES=" ".join(args.files or []))
+                   TDASH_FILES=" ".join(args.files or []), TDASH_RESULTS=str(args.results.resolve()) if args.results else "")
         t0 = time.monotonic()
         sh(["sbatch", "--wait", f"--array=1-{args.shards}", "--export=ALL",
             f"--output={SLURM / 'logs' / 'shard_%a.log'}", str(HERE / "shard.sbatch")], cwd=ROOT, env=env)
@@ -119,7 +121,8 @@ def main(argv=None) -> int:
         for log in sorted((SLURM / "logs").glob("shard_*.log")):
             tail = log.read_text().strip().splitlines()
             print(f"  {log.name}: {tail[0] if tail else ''} ... {tail[-1] if tail else ''}")
-        merge = ["make", "mutate-merge", f"SEED={args.seed}"] + ([f"FILES={' '.join(args.files)}"] if args.files else [])
+        merge = (["make", "mutate-merge", f"SEED={args.seed}"] + ([f"FILES={' '.join(args.files)}"] if args.files else [])
+                 + ([f"RESULTS={args.results.resolve()}"] if args.results else []))
         return subprocess.run(merge, cwd=ROOT).returncode
     finally:
         if pids and not args.keep:
