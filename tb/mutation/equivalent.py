@@ -90,6 +90,13 @@ EQUIVALENT: dict[str, str] = {
     "tdash_fadd.v:36:30:op:>=": _FADD_ALIGN,
     "tdash_fadd.v:36:32:const:8'd27": _FADD_ALIGN,
     "tdash_fadd.v:36:32:const:8'd25": _FADD_ALIGN,
+    "tdash_fadd.v:27:34:op:>":
+        "a_big = |a| > |b| instead of >=: only |a| = |b| picks the other operand as x. With equal signs "
+        "x + y is the same sum either way; with opposite signs the sum is an exact cancellation, raw = 0, "
+        "and s = +0 whichever is x (found alive once each run had a directory of its own).",
+    "tdash_fadd.v:35:41:const:27'd1":
+        "my_sh for d > 26 is 1 instead of 0: only its bit 0 differs, and my_al's bit 0 is my_sh[0] || "
+        "(my_lost != 0), where my_lost = my keeps the hidden one (my != 0): the sticky bit is 1 either way.",
     "tdash_fadd.v:46:14:const:5'd26":
         "lz's default (raw[26:0] all zero) 27 -> 26: raw[26:0] = 0 means either raw = 0 (exact "
         "cancellation, s = +0 without lz) or raw[27] = 1 (a carry: nrm and e0 take the right-shift "
