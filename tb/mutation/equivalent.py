@@ -97,6 +97,8 @@ EQUIVALENT: dict[str, str] = {
     "tdash_fadd.v:35:41:const:27'd1":
         "my_sh for d > 26 is 1 instead of 0: only its bit 0 differs, and my_al's bit 0 is my_sh[0] || "
         "(my_lost != 0), where my_lost = my keeps the hidden one (my != 0): the sticky bit is 1 either way.",
+    "tdash_fadd.v:46:14:const:5'd28":
+        "lz's default (raw[26:0] all zero) 27 -> 28: as 27 -> 26 below, lz is unread in that case.",
     "tdash_fadd.v:46:14:const:5'd26":
         "lz's default (raw[26:0] all zero) 27 -> 26: raw[26:0] = 0 means either raw = 0 (exact "
         "cancellation, s = +0 without lz) or raw[27] = 1 (a carry: nrm and e0 take the right-shift "
@@ -145,6 +147,8 @@ EQUIVALENT: dict[str, str] = {
     "tdash_fadd_tree.v:29:31:op:-": _TREE_ADD,
     "tdash_fadd_tree.v:29:25:const:1": _TREE_ADD,
     "tdash_fadd_tree.v:29:33:const:0": _TREE_ADD,
+    "tdash_fadd_tree.v:33:48:stuck0:all zeros": _TREE_PASS,   # #781/#782: recorded killed by a
+    "tdash_fadd_tree.v:33:48:stuck1:all ones": _TREE_PASS,    # 2-job campaign's shared run directory
     "tdash_fadd_tree.v:33:36:const:33": _TREE_PASS,
     "tdash_fadd_tree.v:33:36:const:31": _TREE_PASS,
     "tdash_fadd_tree.v:33:42:const:33": _TREE_PASS,
