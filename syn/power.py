@@ -282,7 +282,7 @@ def tile_stimulus(kind: str, fmt: str, lanes, depth: int) -> Stimulus:
         return [PE.result(PE.Job(j.a[c], j.b[r], PE.MODE_B_ONLY, mf), "dense", depth)
                 for r in range(j.b.shape[0]) for c in range(j.a.shape[0])]
     cycles = [list(MT.tile_result_cycles(jobs, depth)) if kind == "tdash"
-              else list(np.cumsum([j.rows for j in jobs]) + PE.FIXED_LATENCY) for jobs in lanes]
+              else list(PE.dense_result_cycles(jobs)) for jobs in lanes]
     return Stimulus(TILE_IN_PORTS, [tile_lane_beats(jobs, depth, dw, rw) for jobs in lanes], cycles,
                     [[values(j) for j in jobs] for jobs in lanes], TILE_ROWS * TILE_COLS)
 

@@ -57,20 +57,25 @@ def sta_script(lib: Path, netlist: Path, top: str, virtual: bool = False) -> str
 _WORST = re.compile(r"worst slack\s+(-?[0-9.]+)")
 
 
-def run_sta(lib: Path, netlist: Path, top: str, log: Path, virtual: bool = False) -> float:
-    """Worst slack (ns) of ``top`` in ``netlist``."""
+def _sta(script_text: str, top: str, log: Path) -> str:
+    """Run OpenSTA on a script (written beside ``log``, which gets its output); its stdout."""
     sta = shutil.which("sta")
     if sta is None:
         raise TimingError("sta not found: install Debian's opensta (apt-get install opensta; "
                           "make area-tools does it as root)")
     script = log.with_suffix(".tcl")
-    script.write_text(sta_script(lib, netlist, top, virtual))
+    script.write_text(script_text)
     # cwd: sta writes its command history (.history_sta) there.
     proc = subprocess.run([sta, "-no_splash", "-exit", str(script)], capture_output=True, text=True, cwd=log.parent)
     log.write_text(proc.stdout + proc.stderr)
     if proc.returncode != 0 or "Error" in proc.stdout + proc.stderr:
         raise TimingError(f"sta failed on {top} (log: {log}):\n{(proc.stdout + proc.stderr)[-2000:]}")
-    m = _WORST.search(proc.stdout)
+    return proc.stdout
+
+
+def run_sta(lib: Path, netlist: Path, top: str, log: Path, virtual: bool = False) -> float:
+    """Worst slack (ns) of ``top`` in ``netlist``."""
+    m = _WORST.search(_sta(sta_script(lib, netlist, top, virtual), top, log))
     if m is None:
         raise TimingError(f"no worst slack in {log}")
     return float(m.group(1))
@@ -79,7 +84,6 @@ def run_sta(lib: Path, netlist: Path, top: str, log: Path, virtual: bool = False
 _FLOP = re.compile(r"^\s*DFF\w+\s+(\S+)\s*\((.*?)\);", re.M | re.S)
 _Q = re.compile(r"\.Q\((.*?)\)\s*(?:,|$)", re.S)
 _SLACK = re.compile(r"^\s*(-?[0-9.]+)\s+slack \((?:MET|VIOLATED)\)", re.M)
-_START = re.compile(r"\^|v")
 
 
 def flops(netlist: Path) -> dict[str, str]:
@@ -96,10 +100,6 @@ def path_groups(lib: Path, netlist: Path, top: str, log: Path, groups: dict[str,
     """The worst register-to-register path of ``top`` (clock on clk), overall (group "all") and
     into the registers whose Q net matches each regex of ``groups``: {group: {"ns": period -
     slack, "from": the startpoint's Q net, "to": the endpoint's Q net}}."""
-    sta = shutil.which("sta")
-    if sta is None:
-        raise TimingError("sta not found: install Debian's opensta (apt-get install opensta; "
-                          "make area-tools does it as root)")
     regs = flops(netlist)
     ends = {"all": None}
     for name, rx in groups.items():
@@ -115,14 +115,9 @@ def path_groups(lib: Path, netlist: Path, top: str, log: Path, groups: dict[str,
         to = f" -to [get_pins {{{' '.join(pins)}}}]" if pins else ""
         lines.append(f"puts \"group {name}\"")
         lines.append(f"report_checks -path_delay max -digits 3 -fields {{nets}}{to}")
-    script = log.with_suffix(".tcl")
-    script.write_text("\n".join(lines) + "\nexit\n")
-    proc = subprocess.run([sta, "-no_splash", "-exit", str(script)], capture_output=True, text=True, cwd=log.parent)
-    log.write_text(proc.stdout + proc.stderr)
-    if proc.returncode != 0 or "Error" in proc.stdout + proc.stderr:
-        raise TimingError(f"sta failed on {top} (log: {log}):\n{(proc.stdout + proc.stderr)[-2000:]}")
+    stdout = _sta("\n".join(lines) + "\nexit\n", top, log)
     out = {}
-    parts = re.split(r"^group (\S+)$", proc.stdout, flags=re.M)[1:]
+    parts = re.split(r"^group (\S+)$", stdout, flags=re.M)[1:]
     for name, text in zip(parts[0::2], parts[1::2]):
         slack = _SLACK.search(text)
         start = re.search(r"^Startpoint: (\S+)", text, re.M)

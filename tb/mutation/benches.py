@@ -139,8 +139,7 @@ class Acceptance:
     sources: tuple
     params: tuple            # sorted (name, value) pairs
 
-    def uses(self, rtl_file: str) -> bool:
-        return rtl_file in self.sources or any(rtl_file in includes(s) for s in self.sources)
+    uses = Refusal.uses
 
 
 def acceptances() -> list[Acceptance]:
