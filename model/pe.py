@@ -138,10 +138,11 @@ def job_steps(job: Job, depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> int:
 def lane_sources(ms, head: int, depth: int, n: int, order=DEFAULT_ORDER) -> list[int]:
     """One step's MS -> per lane the flat index (row * n + lane) of the pair it selects, with
     the window at stream row ``head``; -1 for an idle lane."""
+    table = S.source_table(depth, n, order)
     picked = [-1] * n
     for lane, k in enumerate(ms):
         if k is not None:
-            row, src = S.option_source(lane, k, depth, n, order)
+            row, src = table[lane][k]
             picked[lane] = (head + row) * n + src
     return picked
 
@@ -164,7 +165,7 @@ def schedule_sources_z(z: np.ndarray, depth: int = DEFAULT_DEPTH, order=DEFAULT_
     stream = S.RowStream(S.pack_rows(z), depth)
     steps = []
     while not stream.done:
-        ms, z_after, as_rows = S.schedule_step(stream.window, depth, n, order)
+        ms, z_after, as_rows = S.remembered_step(stream.window, depth, n, order)
         steps.append(lane_sources(ms, stream.head, depth, n, order))
         stream.advance(z_after, as_rows)
     return np.array(steps, dtype=np.int64).reshape(-1, n)
@@ -182,7 +183,13 @@ def scheduled_result(job: Job, depth: int = DEFAULT_DEPTH) -> tuple[int, int]:
 def fp_sum(fmt: str, lanes_a: np.ndarray, lanes_b: np.ndarray) -> int:
     """(steps, n) raw operands per lane -> the binary32 bits tdash_mac accumulates: per step
     the lane products through the adder tree, then the accumulator, from +0."""
-    return int(FP.accumulate(FP.tree_sum(FP.fmul(lanes_a, lanes_b, fmt))))
+    return int(fp_sums(fmt, lanes_a, lanes_b))
+
+
+def fp_sums(fmt: str, lanes_a: np.ndarray, lanes_b: np.ndarray) -> np.ndarray:
+    """:func:`fp_sum` of many MACs at once: (..., steps, n) operands -> (...) result bits
+    (a tile's PEs in one call: the accumulator loop runs once per step, not once per PE)."""
+    return FP.accumulate(FP.tree_sum(FP.fmul(lanes_a, lanes_b, fmt)))
 
 
 def result(job: Job, kind: str = "tdash", depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> int:

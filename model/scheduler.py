@@ -37,6 +37,23 @@ PAPER_LEVELS_16 = ((0, 5, 10), (1, 6, 11), (2, 7, 12), (3, 8, 13), (4, 9, 14), (
 
 
 def resolve_order(order, depth: int) -> tuple[tuple[tuple[int, int], ...], int]:
+    """(options, level spacing) of a scheduler variant at ``depth``: see :func:`_resolve_order`.
+
+    Cached: every lane of every step of every predicted job asks (option_source), and
+    validating the table each time was 75% of a floating-point PE bench's prediction time.
+    The result is immutable tuples; an unhashable ``order`` (a list) is resolved uncached."""
+    try:
+        return _resolve_cached(order, depth)
+    except TypeError:
+        return _resolve_order(order, depth)
+
+
+@lru_cache(maxsize=256, typed=True)
+def _resolve_cached(order, depth: int):
+    return _resolve_order(order, depth)
+
+
+def _resolve_order(order, depth: int) -> tuple[tuple[tuple[int, int], ...], int]:
     """(options, level spacing) of a scheduler variant at ``depth``.
 
     ``order`` is the name of a set in model/params.py OPTION_SETS (the RTL's ORDER
@@ -84,6 +101,21 @@ def option_source(lane: int, option: int, depth: int = DEFAULT_DEPTH, n: int = L
     """(row, lane) of the window position that ``lane`` reads when its MS is ``option``."""
     row, offset = resolve_order(order, depth)[0][option]
     return row, (lane + offset) % n
+
+
+def source_table(depth: int = DEFAULT_DEPTH, n: int = LANES, order=DEFAULT_ORDER) -> tuple:
+    """:func:`option_source` of every lane and option: ``table[lane][option] = (row, lane)``,
+    built once per scheduler variant for the models that look it up per lane and step."""
+    try:
+        return _source_table(depth, n, order)
+    except TypeError:      # an unhashable order (a list)
+        return _source_table.__wrapped__(depth, n, order)
+
+
+@lru_cache(maxsize=256, typed=True)
+def _source_table(depth: int, n: int, order) -> tuple:
+    return tuple(tuple(option_source(lane, k, depth, n, order) for k in range(len(resolve_order(order, depth)[0])))
+                 for lane in range(n))
 
 
 def live_options(depth: int = DEFAULT_DEPTH, n: int = LANES, order=DEFAULT_ORDER) -> tuple[int, ...]:
@@ -180,6 +212,35 @@ def schedule_step(z: Sequence[int], depth: int = DEFAULT_DEPTH, n: int = LANES, 
                     window[row] &= ~(1 << src)  # the AND gates between levels
                     break
     return ms, window, leading_empty_rows(window)
+
+
+STEP_MEMO_LIMIT = 1 << 16
+"""Windows remembered per scheduler variant by :func:`remembered_step` (cleared when full)."""
+
+
+def remembered_step(z: Sequence[int], depth: int = DEFAULT_DEPTH, n: int = LANES, order=DEFAULT_ORDER):
+    """:func:`schedule_step` itself, remembered per window: ``(ms, z_after, as_rows)`` as
+    tuples. The models that replay a job's schedule to compute its result (model/pe.py,
+    model/tile.py) meet the same few windows again and again (most of a bench's windows
+    repeat one already scheduled), and the literal step costs 20-30 us in Python."""
+    try:
+        memo = _step_memo(depth, n, order)
+    except TypeError:      # an unhashable order (a list): not remembered
+        ms, z_after, as_rows = schedule_step(z, depth, n, order)
+        return tuple(ms), tuple(z_after), as_rows
+    key = tuple(int(r) for r in z)
+    hit = memo.get(key)
+    if hit is None:
+        if len(memo) >= STEP_MEMO_LIMIT:
+            memo.clear()
+        ms, z_after, as_rows = schedule_step(key, depth, n, order)
+        hit = memo[key] = (tuple(ms), tuple(z_after), as_rows)
+    return hit
+
+
+@lru_cache(maxsize=64, typed=True)
+def _step_memo(depth: int, n: int, order) -> dict:
+    return {}
 
 
 @lru_cache(maxsize=None)

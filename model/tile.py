@@ -29,7 +29,7 @@ import numpy as np
 
 from . import scheduler as S
 from .params import DEFAULT_DEPTH, DEFAULT_ORDER
-from .pe import FIXED_LATENCY, OP_TYPES, fp_sum, gather, lane_sources, nonzero
+from .pe import FIXED_LATENCY, OP_TYPES, fp_sums, gather, lane_sources, nonzero
 
 
 @dataclass
@@ -78,7 +78,7 @@ def tile_sources(job: TileJob, depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) 
     streams = [S.RowStream(S.pack_rows(zr), depth) for zr in z]
     picked = []
     while not streams[0].done:
-        outs = [S.schedule_step(st.window, depth, n, order) for st in streams]
+        outs = [S.remembered_step(st.window, depth, n, order) for st in streams]
         advance = min(as_rows for _, _, as_rows in outs)
         picked.append([lane_sources(ms, st.head, depth, n, order) for st, (ms, _, _) in zip(streams, outs)])
         for st, (_, z_after, _) in zip(streams, outs):
@@ -94,11 +94,11 @@ def results(job: TileJob, depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> np
         b = job.b.astype(object).reshape(job.b.shape[0], -1)
         return b @ a.T
     src = tile_sources(job, depth, order)                       # (ROWS, steps, n)
-    out = np.empty((job.b.shape[0], job.a.shape[0]), dtype=object)
-    for r in range(job.b.shape[0]):
-        for c in range(job.a.shape[0]):
-            out[r, c] = fp_sum(job.fmt, gather(job.a[c], src[r]), gather(job.b[r], src[r]))
-    return out
+    rows, cols = job.b.shape[0], job.a.shape[0]
+    # PE (r, c) multiplies column c's A and row r's B at row r's schedule: all PEs at once.
+    lanes_a = np.stack([np.stack([gather(job.a[c], src[r]) for c in range(cols)]) for r in range(rows)])
+    lanes_b = np.stack([np.repeat(gather(job.b[r], src[r])[None], cols, axis=0) for r in range(rows)])
+    return fp_sums(job.fmt, lanes_a, lanes_b).astype(object)
 
 
 def tile_steps(job: TileJob, depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> int:
