@@ -124,10 +124,21 @@ def effectual(job: Job) -> np.ndarray:
 
 
 def dot(job: Job) -> int:
-    """The exact integer result (Python ints: no overflow whatever the widths)."""
+    """The exact integer result (no overflow whatever the widths: :func:`exact_matmul`)."""
     if job.fmt != "int":
         raise ValueError(f"dot() is the exact integer result; a {job.fmt} job's result depends on the order: use result()")
-    return int(np.dot(job.a.astype(object).ravel(), job.b.astype(object).ravel()))
+    return int(exact_matmul(job.a.reshape(1, -1), job.b.reshape(-1, 1))[0, 0])
+
+
+def exact_matmul(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``x @ y`` of integer arrays, exact: in int64 when no sum of products can reach 2**62
+    (every job of the benches: 16-bit values), else in Python ints (object arrays, ~20x
+    slower). Returns an object array of Python ints either way."""
+    def peak(v):
+        return max(abs(int(v.max())), abs(int(v.min()))) if v.size else 0
+    if x.dtype.kind in "iu" and y.dtype.kind in "iu" and peak(x) * peak(y) * max(x.shape[-1], 1) < 1 << 62:
+        return (x.astype(np.int64) @ y.astype(np.int64)).astype(object)
+    return x.astype(object) @ y.astype(object)
 
 
 def job_steps(job: Job, depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> int:
@@ -175,9 +186,8 @@ def scheduled_result(job: Job, depth: int = DEFAULT_DEPTH) -> tuple[int, int]:
     """The integer result summed in the scheduled order (the datapath the RTL implements):
     ``(result, steps)``. Every effectual pair is used exactly once, so it equals :func:`dot`."""
     src = schedule_sources(job, depth)
-    a, b = job.a.astype(object).ravel(), job.b.astype(object).ravel()
     used = src[src >= 0]
-    return int(np.dot(a[used], b[used])), src.shape[0]
+    return int(exact_matmul(job.a.ravel()[used][None], job.b.ravel()[used][:, None])[0, 0]), src.shape[0]
 
 
 def fp_sum(fmt: str, lanes_a: np.ndarray, lanes_b: np.ndarray) -> int:
@@ -208,7 +218,7 @@ def rows_result(a: np.ndarray, b: np.ndarray, z: np.ndarray, fmt: str, kind: str
     """:func:`result` of (R, n) operand rows whose Z flags are ``z`` (the rows of one job as
     the PE received them, whatever the mode of each beat)."""
     if fmt == "int":
-        return int(np.dot(a.astype(object).ravel(), b.astype(object).ravel()))
+        return int(exact_matmul(a.reshape(1, -1), b.reshape(-1, 1))[0, 0])
     if kind == "dense":
         return fp_sum(fmt, a, b)
     src = schedule_sources_z(z, depth, order)
@@ -265,7 +275,9 @@ def cycle_model(kind: str, depth: int = DEFAULT_DEPTH, n: int = 16, fmt: str = "
         z = np.concatenate([bt.data[2] for bt in beats])
         return rows_result(a, b, z, fmt, kind, depth, order)
 
-    return StagedPipeline(depth, step_window if kind == "tdash" else None, finish)
+    model = StagedPipeline(depth, step_window if kind == "tdash" else None, finish)
+    model.native = ("schedule", n, S._tables(depth, n, order), False) if kind == "tdash" else ("dense",)
+    return model
 
 
 def pipeline_beat(beat: Beat, fmt: str = "int", rows_field: int | None = None):

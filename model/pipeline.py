@@ -94,6 +94,9 @@ class StagedPipeline:
         # step_window is a pure function of the window, so its answers are remembered (a dense
         # or a repeated job schedules the same windows again and again).
         self._memo: dict = {}
+        # The C predictor's description of step_window (model/native.py): ("dense",) or
+        # ("schedule", n, scheduler tables, per_row); set by model/pe.py and model/tile.py.
+        self.native = None
         self.reset()
 
     def reset(self) -> None:
@@ -214,11 +217,16 @@ def play(model: StagedPipeline, beats: Sequence[Beat], rst: np.ndarray, bubble: 
     cycle whose state matches a predicate not yet used gets a 1..2-cycle reset pulse (written
     into ``rst``, recorded in ``resets_placed``), until each has had one.
 
-    Without ``reset_in`` the run takes :func:`_play_fast`, the same rules as
-    :meth:`StagedPipeline.clock` with the state in local variables (model/tests/test_pipeline.py
-    holds the two equal, cycle by cycle, on every kind of run).
+    Without ``reset_in`` the run takes model/native.py's C loop when the model describes its
+    scheduler (``native``) and a C compiler is there, else :func:`_play_fast`: the same rules
+    as :meth:`StagedPipeline.clock` with the state in local variables (model/tests/test_pipeline.py
+    holds all three equal, cycle by cycle, on every kind of run).
     """
     if not reset_in:
+        from . import native
+        p = native.spec_plan(model, beats)
+        if p is not None:
+            return native.play(model, p, beats, rst, bubble, ready, tail)
         return _play_fast(model, beats, rst, bubble, ready, tail)
     return _play_literal(model, beats, rst, bubble, ready, tail, reset_in, reset_after)
 

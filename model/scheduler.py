@@ -485,11 +485,11 @@ def count_steps(eff: np.ndarray, depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER
     if eff.shape[0] == 0:
         return 0
     stream = RowStream(pack_rows(eff), depth)
+    step = stepper(depth, n, order)       # schedule_step's bit-parallel form (held equal in model/tests)
     steps = 0
     while not stream.done:
-        window = list(stream.window)
-        _step_bitparallel(window, depth, n, order=order)
-        stream.advance(window, leading_empty_rows(window))
+        window, as_rows = step(stream.window)
+        stream.advance(window, as_rows)
         steps += 1
     return steps
 

@@ -29,7 +29,7 @@ import numpy as np
 
 from . import scheduler as S
 from .params import DEFAULT_DEPTH, DEFAULT_ORDER
-from .pe import FIXED_LATENCY, OP_TYPES, fp_sums, gather, lane_sources, nonzero
+from .pe import FIXED_LATENCY, OP_TYPES, exact_matmul, fp_sums, gather, lane_sources, nonzero
 
 
 @dataclass
@@ -90,9 +90,7 @@ def results(job: TileJob, depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> np
     """(ROWS, COLS) results: exact integers (Python ints), or for floating point the binary32
     bits of PE (r, c)'s sum in row r's scheduled order."""
     if job.fmt == "int":
-        a = job.a.astype(object).reshape(job.a.shape[0], -1)
-        b = job.b.astype(object).reshape(job.b.shape[0], -1)
-        return b @ a.T
+        return exact_matmul(job.b.reshape(job.b.shape[0], -1), job.a.reshape(job.a.shape[0], -1).T)
     src = tile_sources(job, depth, order)                       # (ROWS, steps, n)
     rows, cols = job.b.shape[0], job.a.shape[0]
     # PE (r, c) multiplies column c's A and row r's B at row r's schedule: all PEs at once.
@@ -176,7 +174,9 @@ def cycle_model(depth: int = DEFAULT_DEPTH, n: int = 16, fmt: str = "int", acc_w
         res = results(job, depth, order)
         return res if acc_w is None else pack_results(res, acc_w)
 
-    return StagedPipeline(depth, step_window, finish)
+    model = StagedPipeline(depth, step_window, finish)
+    model.native = ("schedule", n, S._tables(depth, n, order), True)
+    return model
 
 
 def pack_results(res: np.ndarray, acc_w: int) -> int:

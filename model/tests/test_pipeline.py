@@ -135,15 +135,26 @@ def test_fast_play_equals_the_literal_clock(kind, depth, style):
     result, from a fresh model and after a run (state carried over)."""
     from model import pipeline as PL
 
+    from model import native
+
     rng = np.random.default_rng([depth, len(kind), len(style)])
     make, beats = _tile_run(rng, depth, False) if kind == "tile" else _pe_run(rng, kind, depth, style == "bad")
-    fast, literal = make(), make()
+    fast, python, literal = make(), make(), make()
+    assert native.available(), f"the C predictor did not build: {native.why_not()}"
+    assert native.spec_plan(fast, beats) is not None
     for rep in range(2):
         rst, bubble, ready = _controls(rng, 40000, style)
-        got = PL.play(fast, beats, rst.copy(), bubble, ready, 8)
+        got = PL.play(fast, beats, rst.copy(), bubble, ready, 8)                 # C
+        py = PL._play_fast(python, beats, rst.copy(), bubble, ready, 8)          # Python, inlined
         want = PL._play_literal(literal, beats, rst.copy(), bubble, ready, 8)
-        assert got.samples.tolist() == want.samples.tolist(), f"run {rep}: samples"
-        assert got.changes == want.changes and got.results == want.results, f"run {rep}: out_data"
+        for name, run in (("C", got), ("inlined Python", py)):
+            assert run.samples.tolist() == want.samples.tolist(), f"run {rep}, {name}: samples"
+            assert run.changes == want.changes and run.results == want.results, f"run {rep}, {name}: out_data"
+        for name, m in (("C", fast), ("inlined Python", python)):   # the state run 2 starts from
+            assert (m.pend, m.last, m.job, list(m.results), m.op_valid, m.op_last, m.op_result, m.out_valid,
+                    m.out_data, m.err) == (literal.pend, literal.last, literal.job, list(literal.results),
+                                           literal.op_valid, literal.op_last, literal.op_result,
+                                           literal.out_valid, literal.out_data, literal.err), f"run {rep}, {name}: state"
         assert got.ncycles < 40000 and len(got.results) > 0
         if style in ("none", "random", "runs"):
             assert len(want.results) == sum(bt.last for bt in beats)

@@ -242,7 +242,7 @@ class HandshakeCoverage:
         out_valid, out_ready, err, rows = (t >> 3) & 1, (t >> 4) & 1, (t >> 5) & 1, t >> 6
         live = rst == 0
         state = np.where(ready_in == 0, 3, np.where(rows == 0, 0, np.where(rows < self.depth, 1, 2)))
-        windows = {WINDOW_STATES[k] for k in np.unique(state[live])}
+        windows = {WINDOW_STATES[k] for k in np.flatnonzero(np.bincount(state[live], minlength=len(WINDOW_STATES)))}
         held = (out_valid == 1) & (out_ready == 0) & live
         held_runs = {_run_bin(int(x), HELD_RUN_BINS) for x in runs_of(held)}
         starts = np.flatnonzero(rst & (1 - np.concatenate([[1], rst[:-1]])))
