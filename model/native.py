@@ -219,9 +219,12 @@ def play(m, p: Plan, beats, rst, bubble, ready, tail: int):
     offsets = job_off[:njobs.value + 1].tolist()
     members = job_beats[:offsets[-1]].tolist()
     carried = list(m.job)
+    jobs = []
     for j in range(njobs.value):
         job = [beats[i] for i in members[offsets[j]:offsets[j + 1]]]
-        values.append(m.finish(carried + job if job_cont[j] else job))
+        jobs.append(carried + job if job_cont[j] else job)
+    many = getattr(m, "finish_many", None)        # all jobs at once (floating point: one accumulator loop)
+    values += many(jobs) if many is not None else [m.finish(job) for job in jobs]
     if got < 0:
         idx = -1 - got
         results = _results(samples, out_id, values, cycles)

@@ -219,10 +219,34 @@ def rows_result(a: np.ndarray, b: np.ndarray, z: np.ndarray, fmt: str, kind: str
     the PE received them, whatever the mode of each beat)."""
     if fmt == "int":
         return int(exact_matmul(a.reshape(1, -1), b.reshape(-1, 1))[0, 0])
+    return fp_sum(fmt, *mac_lanes(a, b, z, kind, depth, order))
+
+
+def mac_lanes(a: np.ndarray, b: np.ndarray, z: np.ndarray, kind: str, depth: int = DEFAULT_DEPTH,
+              order=DEFAULT_ORDER) -> tuple[np.ndarray, np.ndarray]:
+    """The (steps, n) operands each MAC lane gets, step by step: the rows themselves for the
+    dense PE, the scheduled pairs (zero for an idle lane) for TensorDash."""
     if kind == "dense":
-        return fp_sum(fmt, a, b)
+        return a, b
     src = schedule_sources_z(z, depth, order)
-    return fp_sum(fmt, gather(a, src), gather(b, src))
+    return gather(a, src), gather(b, src)
+
+
+def rows_results(parts: list, fmt: str, kind: str, depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> list[int]:
+    """:func:`rows_result` of many jobs, each given as (a, b, z): floating-point jobs are
+    summed together, padded to the longest one's steps (the padding is masked off the
+    accumulator, so each sum is exactly that job's :func:`fp_sum`)."""
+    if fmt == "int" or not parts:
+        return [rows_result(a, b, z, fmt, kind, depth, order) for a, b, z in parts]
+    lanes = [mac_lanes(a, b, z, kind, depth, order) for a, b, z in parts]
+    steps = max(la.shape[0] for la, _ in lanes)
+    n = lanes[0][0].shape[1]
+    xa = np.zeros((len(lanes), steps, n), dtype=lanes[0][0].dtype)
+    xb = np.zeros_like(xa)
+    valid = np.zeros((len(lanes), steps), dtype=bool)
+    for k, (la, lb) in enumerate(lanes):
+        xa[k, :la.shape[0]], xb[k, :lb.shape[0]], valid[k, :la.shape[0]] = la, lb, True
+    return [int(v) for v in FP.accumulate(FP.tree_sum(FP.fmul(xa, xb, fmt)), valid)]
 
 
 def tdash_result_cycles(jobs: list[Job], depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> np.ndarray:
@@ -269,14 +293,18 @@ def cycle_model(kind: str, depth: int = DEFAULT_DEPTH, n: int = 16, fmt: str = "
         z_after, as_rows = step(list(pend) + [0] * (depth - len(pend)))
         return z_after[:len(pend)], as_rows
 
+    def arrays(beats):
+        return tuple(np.concatenate([bt.data[k] for bt in beats]) for k in range(3))
+
     def finish(beats) -> int:
-        a = np.concatenate([bt.data[0] for bt in beats])
-        b = np.concatenate([bt.data[1] for bt in beats])
-        z = np.concatenate([bt.data[2] for bt in beats])
-        return rows_result(a, b, z, fmt, kind, depth, order)
+        return rows_result(*arrays(beats), fmt, kind, depth, order)
+
+    def finish_many(jobs) -> list[int]:        # the C predictor computes the values at the end
+        return rows_results([arrays(beats) for beats in jobs], fmt, kind, depth, order)
 
     model = StagedPipeline(depth, step_window if kind == "tdash" else None, finish)
     model.native = ("schedule", n, S._tables(depth, n, order), False) if kind == "tdash" else ("dense",)
+    model.finish_many = finish_many
     return model
 
 

@@ -97,6 +97,9 @@ class StagedPipeline:
         # The C predictor's description of step_window (model/native.py): ("dense",) or
         # ("schedule", n, scheduler tables, per_row); set by model/pe.py and model/tile.py.
         self.native = None
+        # Optional: finish() of many jobs at once, equal to [finish(j) for j in jobs] (the C
+        # predictor computes every value after the run).
+        self.finish_many: Callable | None = None
         self.reset()
 
     def reset(self) -> None:

@@ -95,3 +95,27 @@ def test_count_steps_is_the_schedulers():
     rng = np.random.default_rng(3)
     job = rand_job(rng, 50, 0.5, 0.5, PE.MODE_BOTH)
     assert PE.job_steps(job, 3) == S.count_steps((job.a != 0) & (job.b != 0), 3)
+
+
+@pytest.mark.parametrize("fmt", ["bf16", "fp32"])
+@pytest.mark.parametrize("kind", ["tdash", "dense"])
+def test_results_of_many_jobs_are_each_jobs_result(fmt, kind):
+    """rows_results (the C predictor's batch of floating-point sums, padded to the longest
+    job) equals rows_result job by job, bit for bit: sparse jobs of very different lengths,
+    with Inf and NaN operands and values that cancel."""
+    from model import fp as FP
+
+    rng = np.random.default_rng([len(fmt), len(kind)])
+    parts = []
+    for k in range(60):
+        rows = int(rng.integers(1, 80)) if k else 1
+        x = rng.standard_normal((2, rows, 16)).astype(np.float32) * np.float32(2.0 ** int(rng.integers(-30, 30)))
+        x[rng.random(x.shape) < rng.uniform(0, 1)] = 0
+        if k % 7 == 3:
+            x[0, int(rng.integers(0, rows)), int(rng.integers(0, 16))] = rng.choice([np.inf, -np.inf, np.nan])
+        a, b = FP.from_float(x[0], fmt), FP.from_float(x[1], fmt)
+        job = PE.Job(a, b, int(rng.integers(0, 3)), fmt)
+        parts.append((a, b, PE.effectual(job)))
+    batch = PE.rows_results(parts, fmt, kind, 3)
+    assert batch == [PE.rows_result(a, b, z, fmt, kind, 3) for a, b, z in parts]
+    assert len(set(batch)) > 40     # the jobs' results are not all alike
