@@ -23,8 +23,11 @@ names in TDASH_FCOV_FILE; tb/common/coverage_report.py merges the files of every
 from __future__ import annotations
 
 import atexit
+from functools import lru_cache
 import operator
 import os
+
+import numpy as np
 
 from cocotb_coverage.coverage import CoverCross, CoverPoint, coverage_db
 
@@ -38,6 +41,9 @@ SPARSITY_BINS = ("0%", "1-49%", "50-89%", "90-99%", "100%")
 MAX_SHORT_JOB = 64   # PE jobs: "short" multi-beat jobs end here; longer ones run past it
 
 
+_HALF, _HIGH = 0.5, 0.9   # the band edges of SPARSITY_BINS
+
+
 def sparsity_bin(fraction: float) -> str:
     if not 0.0 <= fraction <= 1.0:
         raise ValueError(f"sparsity {fraction} outside [0, 1]")
@@ -45,13 +51,24 @@ def sparsity_bin(fraction: float) -> str:
         return "0%"
     if fraction == 1.0:
         return "100%"
-    return "1-49%" if fraction < 0.5 else "50-89%" if fraction < 0.9 else "90-99%"
+    return "1-49%" if fraction < _HALF else "50-89%" if fraction < _HIGH else "90-99%"
 
 
+def _in_bin(label: str, f: np.ndarray) -> np.ndarray:
+    """:func:`sparsity_bin` (f) == label, elementwise (the same comparisons)."""
+    inner = (f > 0.0) & (f < 1.0)
+    masks = {"0%": f == 0.0, "100%": f == 1.0, "1-49%": inner & (f < _HALF),
+             "50-89%": inner & (f >= _HALF) & (f < _HIGH), "90-99%": inner & (f >= _HIGH)}
+    if label not in masks:
+        raise ValueError(f"sparsity bin must be one of {', '.join(SPARSITY_BINS)}, got {label!r}")
+    return masks[label]
+
+
+@lru_cache(maxsize=None)
 def sparsity_range(label: str, cells: int) -> tuple[int, int]:
     """Smallest and largest zero count out of ``cells`` whose fraction falls in bin ``label``
     (for generators that must hit a bin exactly); raises if no count can."""
-    counts = [k for k in range(cells + 1) if sparsity_bin(k / cells) == label]
+    counts = np.flatnonzero(_in_bin(label, np.arange(cells + 1) / cells)).tolist()
     if not counts:
         raise ValueError(f"no zero count out of {cells} falls in sparsity bin {label}")
     return counts[0], counts[-1]
@@ -65,9 +82,11 @@ def sparsity_possible(label: str, cells: int) -> bool:
     return any(sparsity_bin(k / cells) == label for k in {0, 1, -(-cells // 2), cells - 1, cells} if 0 <= k <= cells)
 
 
-def possible_rows(label: str, n: int, lo: int, hi: int) -> list[int]:
-    """Job lengths in [lo, hi] at which an n-lane job can fall in sparsity bin ``label``."""
-    return [r for r in range(lo, hi + 1) if sparsity_possible(label, r * n)]
+@lru_cache(maxsize=None)
+def possible_rows(label: str, n: int, lo: int, hi: int) -> tuple[int, ...]:
+    """Job lengths in [lo, hi] at which an n-lane job can fall in sparsity bin ``label``
+    (remembered: the job generators ask for every job they draw)."""
+    return tuple(r for r in range(lo, hi + 1) if sparsity_possible(label, r * n))
 
 
 def length_bins(depth: int) -> tuple[tuple[str, int, int], ...]:

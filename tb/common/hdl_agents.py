@@ -128,8 +128,11 @@ def predict(model, beats: Sequence, ctl: Controls, reset_in: Sequence[tuple[str,
 
 def _hex_words(path: Path) -> list[int]:
     """A $writememh file: one word per line; Icarus adds `// 0x<address>` comment lines."""
+    text = path.read_bytes()
+    if b"/" not in text and b"@" not in text:      # Verilator: one bare word per line
+        return [int(w, 16) for w in text.split()]
     words = []
-    for line in path.read_text().splitlines():
+    for line in text.decode().splitlines():
         line = line.split("//", 1)[0].strip()
         if line and not line.startswith("@"):
             words.extend(int(w, 16) for w in line.split())

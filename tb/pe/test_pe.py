@@ -108,3 +108,18 @@ def test_pe_icarus(monkeypatch):
     """The same bench, simulator-independent, on Icarus Verilog built as Verilog-2005."""
     monkeypatch.setenv("SIM", "icarus")
     run_pe(ICARUS_PARAMS, ["no_stalls", "stalls", "resets"], ICARUS_ENV)
+
+
+def test_sparsity_ranges_are_the_bins():
+    """tb/common/fcov.py sparsity_range (vectorised, used for every generated job) is exactly
+    the smallest and largest zero count whose fraction sparsity_bin puts in the bin."""
+    from tb.common import fcov
+
+    for cells in range(1, 700):
+        for label in fcov.SPARSITY_BINS:
+            counts = [k for k in range(cells + 1) if fcov.sparsity_bin(k / cells) == label]
+            if counts:
+                assert fcov.sparsity_range(label, cells) == (counts[0], counts[-1]), (label, cells)
+            else:
+                with pytest.raises(ValueError):
+                    fcov.sparsity_range(label, cells)
