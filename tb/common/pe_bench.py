@@ -199,7 +199,7 @@ def reset_states(depth: int):
     return states
 
 
-ROUNDS = int(os.environ.get("TDASH_ROUNDS", "8"))
+ROUNDS = int(os.environ.get("TDASH_ROUNDS", "10"))
 """Runs of ``count`` fresh random jobs per style in no_stalls and stalls (each run its own
 harness run: the beat memory holds about 800 jobs of the default N = 16, DEPTH 3); the tile
 bench uses it too."""
