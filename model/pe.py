@@ -174,12 +174,33 @@ def schedule_sources_z(z: np.ndarray, depth: int = DEFAULT_DEPTH, order=DEFAULT_
     """:func:`schedule_sources` of an (R, n) array of effectual-pair flags."""
     n = z.shape[1]
     stream = S.RowStream(S.pack_rows(z), depth)
-    steps = []
+    rel, heads = [], []
     while not stream.done:
-        ms, z_after, as_rows = S.remembered_step(stream.window, depth, n, order)
-        steps.append(lane_sources(ms, stream.head, depth, n, order))
+        sources, z_after, as_rows = _window_sources(stream.window, depth, n, order)
+        rel.append(sources)
+        heads.append(stream.head)
         stream.advance(z_after, as_rows)
-    return np.array(steps, dtype=np.int64).reshape(-1, n)
+    # lane_sources(ms, head) = head * n + lane_sources(ms, 0) for every lane that picks.
+    rel = np.array(rel, dtype=np.int64).reshape(-1, n)
+    return np.where(rel >= 0, rel + np.array(heads, dtype=np.int64)[:, None] * n, -1)
+
+
+_SOURCES_MEMO: dict = {}
+
+
+def _window_sources(window, depth: int, n: int, order):
+    """(lane_sources(ms, 0), z_after, as_rows) of one window's step (S.remembered_step),
+    remembered per window like the step itself."""
+    key = (tuple(window), depth, n, order) if isinstance(order, (str, tuple)) else None
+    hit = _SOURCES_MEMO.get(key) if key is not None else None
+    if hit is None:
+        ms, z_after, as_rows = S.remembered_step(window, depth, n, order)
+        hit = (lane_sources(ms, 0, depth, n, order), z_after, as_rows)
+        if key is not None:
+            if len(_SOURCES_MEMO) >= S.STEP_MEMO_LIMIT:
+                _SOURCES_MEMO.clear()
+            _SOURCES_MEMO[key] = hit
+    return hit
 
 
 def scheduled_result(job: Job, depth: int = DEFAULT_DEPTH) -> tuple[int, int]:
@@ -211,6 +232,25 @@ def result(job: Job, kind: str = "tdash", depth: int = DEFAULT_DEPTH, order=DEFA
     if job.fmt == "int":
         return dot(job)
     return rows_result(job.a, job.b, effectual(job), job.fmt, kind, depth, order)
+
+
+def results(jobs: list[Job], kind: str = "tdash", depth: int = DEFAULT_DEPTH, order=DEFAULT_ORDER) -> list[int]:
+    """:func:`result` of every job, floating-point jobs of one format summed together
+    (:func:`rows_results`)."""
+    if kind not in ("tdash", "dense"):
+        raise ValueError(f"kind must be 'tdash' or 'dense', got {kind!r}")
+    out: list = [None] * len(jobs)
+    by_fmt: dict = {}
+    for k, job in enumerate(jobs):
+        if job.fmt == "int":
+            out[k] = dot(job)
+        else:
+            by_fmt.setdefault(job.fmt, []).append(k)
+    for fmt, ks in by_fmt.items():
+        sums = rows_results([(jobs[k].a, jobs[k].b, effectual(jobs[k])) for k in ks], fmt, kind, depth, order)
+        for k, v in zip(ks, sums):
+            out[k] = v
+    return out
 
 
 def rows_result(a: np.ndarray, b: np.ndarray, z: np.ndarray, fmt: str, kind: str, depth: int = DEFAULT_DEPTH,

@@ -119,3 +119,5 @@ def test_results_of_many_jobs_are_each_jobs_result(fmt, kind):
     batch = PE.rows_results(parts, fmt, kind, 3)
     assert batch == [PE.rows_result(a, b, z, fmt, kind, 3) for a, b, z in parts]
     assert len(set(batch)) > 40     # the jobs' results are not all alike
+    jobs = [PE.Job(a, b, PE.MODE_BOTH, fmt) for a, b, _ in parts] + [PE.Job(np.ones((3, 16), int), np.ones((3, 16), int), 0)]
+    assert PE.results(jobs, kind, 3) == [PE.result(j, kind, 3) for j in jobs]
