@@ -110,6 +110,17 @@ EQUIVALENT: dict[str, str] = {
         "a write-back row's bits below Z_OFF (the A values and the other rows' B values), tied to 0 -> 1: "
         "the queue is built with WB_W = ROWS*N and rewrites only a row's top ROWS*N bits, so nothing "
         "reads them.",
+    "tdash_tile.v:57:49:const:2":
+        "CW = $clog2(3*DEPTH + 2) instead of + 1: 4 bits for DEPTH 3 (clog2 of 11 and of 10), 3 for DEPTH 2 "
+        "(8 and 7), the only depths the tile runs at: the same width.",
+    "tdash_tile.v:57:49:const:0":
+        "CW = $clog2(3*DEPTH + 0) instead of + 1: 4 bits for DEPTH 3 (clog2 of 9 and of 10), 3 for DEPTH 2 "
+        "(6 and 7): the same width.",
+    "tdash_tile.v:95:42:op:-":
+        "a B row's payload offset k*PW - B_OFF + r*VW instead of k*PW + B_OFF + r*VW: B_OFF is 0 (the B rows "
+        "are the payload's low bits), so the offset is the same.",
+    "tdash_tile.v:158:61:op:-":
+        "the window's B row at k*PW - B_OFF + r*VW instead of k*PW + B_OFF + r*VW: B_OFF is 0, the same offset.",
     "dense_pe.v:80:45:const:1'b1":
         "the dense PE's write-back payload, tied to 0 -> 1: its wb_en is tied to 0, so the queue never "
         "writes a row back and nothing reads the payload.",
@@ -240,6 +251,10 @@ MITERS: dict[str, dict] = {
     "tdash_pe.v:76:49:const:2": _PE_WB,   # CW sizes the queue's counts only: the boxes cannot see it
     "tdash_pe.v:76:49:const:0": _PE_WB,
     "tdash_tile.v:143:55:const:1'b1": _TILE_WB,
+    "tdash_tile.v:57:49:const:2": _TILE_WB,   # CW sizes the queue's counts only, as in the PE
+    "tdash_tile.v:57:49:const:0": _TILE_WB,
+    "tdash_tile.v:95:42:op:-": _TILE_WB,
+    "tdash_tile.v:158:61:op:-": _TILE_WB,
     "dense_pe.v:80:45:const:1'b1": _DENSE_WB,
     **_every_key_of("tdash_fadd.v", {"top": "tdash_fadd", "sources": ["tdash_fadd.v"], "params": [{}]}),
     "tdash_scheduler.v:54:42:op:<=": _SCHEDULER,
