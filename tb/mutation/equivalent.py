@@ -45,6 +45,16 @@ _TREE_ADD = ("the add condition `2*i + 1 < BELOW` edited so that it still holds 
 _TREE_PASS = ("an edit of the pass-through branch (a node without a partner), which a power-of-two N never "
               "elaborates.")
 
+# CW, the width of a staging queue's row counts (0..3*DEPTH), edited by one in the dense PE, the
+# PE, the tile and the compressor: every one of them is built at DEPTH 2 and 3 only.
+_CW_PLUS_2 = ("CW = $clog2(3*DEPTH + 2) instead of + 1: 4 bits for DEPTH 3 (clog2 of 11 and of 10), 3 for DEPTH 2 "
+              "(8 and 7), the only depths the design is built at: the same width.")
+_CW_PLUS_0 = ("CW = $clog2(3*DEPTH + 0) instead of + 1: 4 bits for DEPTH 3 (clog2 of 9 and of 10), 3 for DEPTH 2 "
+              "(6 and 7): the same width.")
+_B_OFF_ZERO = ("a tile B row's payload offset k*PW - B_OFF + r*VW instead of k*PW + B_OFF + r*VW (where it is "
+               "written and where the window reads it): B_OFF is 0, the B rows are the payload's low bits, so "
+               "the offset is the same.")
+
 EQUIVALENT: dict[str, str] = {
     "tdash_prio_enc.v:18:39:const:2":
         "{{(W-2){1'b0}}, 1'b1} is W-1 bits worth 1; the addition with ~req (W bits) zero-extends it "
@@ -73,11 +83,9 @@ EQUIVALENT: dict[str, str] = {
         "I = (l - opt_off(k) + N) % N instead of + 2*N: the same lane mod N, since l - opt_off(k) + N >= 0 "
         "for every option offset of the table (|opt_off| < N).",
     "dense_pe.v:37:48:const:2":
-        "CW = $clog2(3*DEPTH + 2) instead of + 1: 4 bits for DEPTH 3 (clog2 of 11 and of 10), 3 for DEPTH 2 "
-        "(8 and 7), the only depths the PE runs at: the same width.",
+        _CW_PLUS_2,
     "dense_pe.v:37:48:const:0":
-        "CW = $clog2(3*DEPTH + 0) instead of + 1: 4 bits for DEPTH 3 (clog2 of 9 and of 10), 3 for DEPTH 2 "
-        "(6 and 7): the same width.",
+        _CW_PLUS_0,
     "tdash_scheduler.v:54:42:op:<=":
         "level_size's `lv < FULL` -> `lv <= FULL`, read only where lv < S: FULL = S*(N/S) >= S when N >= S, "
         "and when N < S (N = 4) FULL = 0 and both branches give FULL / S = 0.",
@@ -111,25 +119,20 @@ EQUIVALENT: dict[str, str] = {
         "the queue is built with WB_W = ROWS*N and rewrites only a row's top ROWS*N bits, so nothing "
         "reads them.",
     "tdash_tile.v:57:49:const:2":
-        "CW = $clog2(3*DEPTH + 2) instead of + 1: 4 bits for DEPTH 3 (clog2 of 11 and of 10), 3 for DEPTH 2 "
-        "(8 and 7), the only depths the tile runs at: the same width.",
+        _CW_PLUS_2,
     "tdash_tile.v:57:49:const:0":
-        "CW = $clog2(3*DEPTH + 0) instead of + 1: 4 bits for DEPTH 3 (clog2 of 9 and of 10), 3 for DEPTH 2 "
-        "(6 and 7): the same width.",
+        _CW_PLUS_0,
     "tdash_tile.v:95:42:op:-":
-        "a B row's payload offset k*PW - B_OFF + r*VW instead of k*PW + B_OFF + r*VW: B_OFF is 0 (the B rows "
-        "are the payload's low bits), so the offset is the same.",
+        _B_OFF_ZERO,
     "tdash_tile.v:158:61:op:-":
-        "the window's B row at k*PW - B_OFF + r*VW instead of k*PW + B_OFF + r*VW: B_OFF is 0, the same offset.",
+        _B_OFF_ZERO,
     "dense_pe.v:80:45:const:1'b1":
         "the dense PE's write-back payload, tied to 0 -> 1: its wb_en is tied to 0, so the queue never "
         "writes a row back and nothing reads the payload.",
     "tdash_compress.v:45:48:const:2":
-        "CW = $clog2(3*DEPTH + 2) instead of + 1: 4 bits for DEPTH 3 (clog2 of 11 and of 10), 3 for DEPTH 2 "
-        "(8 and 7), the only depths the compressor elaborates for: the same width.",
+        _CW_PLUS_2,
     "tdash_compress.v:45:48:const:0":
-        "CW = $clog2(3*DEPTH + 0) instead of + 1: 4 bits for DEPTH 3 (clog2 of 9 and of 10), 3 for DEPTH 2 "
-        "(6 and 7): the same width.",
+        _CW_PLUS_0,
     "tdash_scheduler_iter.v:39:35:op:<=": _ITER_MAXM,
     "tdash_scheduler_iter.v:39:37:const:6": _ITER_MAXM,
     "tdash_scheduler_iter.v:39:42:const:2":
@@ -176,11 +179,9 @@ EQUIVALENT: dict[str, str] = {
     "tdash_fadd_tree.v:33:72:const:33": _TREE_PASS,
     "tdash_fadd_tree.v:33:72:const:31": _TREE_PASS,
     "tdash_pe.v:76:49:const:2":
-        "CW = $clog2(3*DEPTH + 2) instead of + 1: 4 bits for DEPTH 3 (clog2 of 11 and of 10), 3 for DEPTH 2 "
-        "(8 and 7), the only depths the PE runs at: the same width.",
+        _CW_PLUS_2,
     "tdash_pe.v:76:49:const:0":
-        "CW = $clog2(3*DEPTH + 0) instead of + 1: 4 bits for DEPTH 3 (clog2 of 9 and of 10), 3 for DEPTH 2 "
-        "(6 and 7): the same width.",
+        _CW_PLUS_0,
     "tdash_fmul.v:26:33:op:>=":
         "XW = (PW >= 26) ? PW : 26: the exact product is PW = 16 (bfloat16) or 48 (FP32) bits, never 26.",
     "tdash_fmul.v:26:35:const:27":
