@@ -211,6 +211,26 @@ def test_static_mutants_must_still_refuse_and_accept_what_the_regression_expects
     assert "accepts" in ST.bench_rows(f) and '"tdash_scheduler_iter"' in ST.bench_rows(f)
 
 
+def test_static_mutants_build_every_block_before_a_second_set_of_one():
+    """A static mutant's few builds take one configuration of every block that compiles its file
+    before a second parameter set of the cheapest: otherwise a queue constant only a write-back
+    PE elaborates is judged by dense PEs alone (tdash_stage_queue.v: 37 false survivors)."""
+    from tb.mutation import benches as BN
+    from tb.mutation.__main__ import MAX_STATIC_BENCHES, static_benches
+    for f in rtl_files():
+        every = BN.for_file(f)
+        if not every:
+            continue
+        chosen = static_benches(every)
+        blocks = list(dict.fromkeys(b.block for b in every))
+        assert len(chosen) == min(MAX_STATIC_BENCHES, len(every)) and len(set(chosen)) == len(chosen), f
+        assert [b.block for b in chosen[:len(blocks)]] == blocks[:len(chosen)], f
+        assert chosen[0] == every[0], f    # the cheapest configuration first
+        assert all(b.block == every[0].block for b in chosen[len(blocks):]), f
+    queue = [b.block for b in static_benches(BN.for_file("tdash_stage_queue.v"))]
+    assert "pe" in queue and "tile" in queue, queue
+
+
 def test_an_edit_of_an_rtl_file_makes_its_baseline_entry_stale():
     """The mechanism of the freshness gate: an entry recorded for today's key is fresh, and the
     same file with one line added is stale, named with why."""
