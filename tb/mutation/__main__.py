@@ -13,6 +13,8 @@
    exceeds the timeout counts as killed (a hang is a failing test). A static mutant is first
    elaborated with the parameter sets the regression expects refused (benches.refusals:
    every block's REFUSALS); if it no longer refuses one, the regression's refusal test fails.
+   A mutant that passes every simulation goes through make lint's Yosys step last
+   (tb/lint.py: an out-of-range select, which Verilator wraps silently, is fatal there).
 4. Every result is a file keyed by the rtl/ file's judge key (tb/mutation/store.py): a run
    resumes, shards combine. The run ends with the merge (tb/mutation/report.py):
    reports/mutation/summary.md (killed / survived / equivalent per file and operator class,
@@ -41,6 +43,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from tb.common.runner import ROOT, RTL, SIM_BUILD, prepare_toolchain
+from tb.lint import yosys_lint
 from tb.mutation import benches as BN
 from tb.mutation import sites as S
 from tb.mutation import store as ST
@@ -277,6 +280,14 @@ class Campaign:
                 if verdict != "pass":
                     res.update(status="killed", by=f"{'hang' if verdict == 'timeout' else 'sim'} {bench.name}")
                     return res
+            # Every simulation passed: make lint's Yosys step (tb/lint.py) is the regression's
+            # last word. It sees an out-of-range genvar index that Verilator wraps into a lane
+            # rotation the benches cannot tell apart. Run last: it costs seconds, and only
+            # survivors need it.
+            clean, msg = yosys_lint(rtl)
+            if not clean:
+                res.update(status="killed", by="yosys lint", detail=msg)
+                return res
             res["status"] = "survived"
             return res
         finally:

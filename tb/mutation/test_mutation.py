@@ -211,6 +211,36 @@ def test_static_mutants_must_still_refuse_and_accept_what_the_regression_expects
     assert "accepts" in ST.bench_rows(f) and '"tdash_scheduler_iter"' in ST.bench_rows(f)
 
 
+LANE_LOOP = """module lanes #(parameter N = 2) (input [2*N-1:0] a, output [2*N-1:0] o);
+  genvar i;
+  generate for (i = 0; i < N; i = i + 1) begin : g
+    assign o[(i*2)%s +: 2] = a[i*2 +: 2];
+  end endgenerate
+endmodule
+"""
+
+
+def test_yosys_lint_kills_the_lane_rotation_verilator_wraps(tmp_path):
+    """A lane index one off in a generate loop: Verilator -Wall (the mutants' first judge) says
+    nothing and simulates a rotation of the lanes; make lint's Yosys step (tb/lint.py), which
+    a mutant that passes every simulation goes through last, fails on it. The original lane
+    loop is clean in both."""
+    import subprocess
+
+    from tb.lint import yosys_lint
+    from tb.mutation.__main__ import LINT_ARGS
+    for edit, clean in (("", True), (" - 2", False)):
+        d = tmp_path / ("edited" if edit else "original")
+        d.mkdir()
+        (d / "lanes.v").write_text(LANE_LOOP % edit)
+        lint = subprocess.run(["verilator", *LINT_ARGS, "--top-module", "lanes", str(d / "lanes.v")],
+                              capture_output=True, text=True)
+        assert lint.returncode == 0, lint.stderr
+        ok, msg = yosys_lint(d)
+        assert ok == clean, msg
+        assert clean or "select out of bounds on signal `\\o'" in msg, msg
+
+
 def test_static_mutants_build_every_block_before_a_second_set_of_one():
     """A static mutant's few builds take one configuration of every block that compiles its file
     before a second parameter set of the cheapest: otherwise a queue constant only a write-back
