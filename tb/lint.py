@@ -32,16 +32,16 @@ def tops(rtl: Path = RTL) -> list[str]:
     return sorted(p.stem for p in rtl.glob("*.v"))
 
 
-def yosys_lint(rtl: Path = RTL, only: list[str] | None = None) -> tuple[bool, str]:
+def yosys_lint(rtl: Path = RTL) -> tuple[bool, str]:
     """(clean, the first fatal warning or Yosys error) of the rtl/ files in ``rtl``: all of them
-    are read, and each top in ``only`` (default: every file) is elaborated in turn."""
+    are read, and each is elaborated in turn as the top."""
     exe = shutil.which("yosys")
     if exe is None:
         raise SystemExit("error: make lint needs Debian's yosys (make hdl-tools installs it)")
     rtl = Path(rtl)
     every = tops(rtl)
     script = (f"read_verilog -I{rtl} " + " ".join(str(rtl / f"{t}.v") for t in every) + "; design -save rtl; "
-              + " ".join(f"design -load rtl; hierarchy -check -top {t}; proc;" for t in (only or every)))
+              + " ".join(f"design -load rtl; hierarchy -check -top {t}; proc;" for t in every))
     p = subprocess.run([exe, "-q", "-e", FATAL, "-p", script], capture_output=True, text=True)
     if p.returncode == 0:
         return True, ""
