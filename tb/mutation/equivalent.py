@@ -14,6 +14,7 @@ it is not equivalent at tdash_decompress's ports (an idx code of 5 decodes diffe
 """
 
 from model import params as P
+from model import pe as PE
 from tb.common import pe_bench
 from tb.tile.test_tile import GEOMETRIES, tile_params
 
@@ -54,6 +55,21 @@ _CW_PLUS_0 = ("CW = $clog2(3*DEPTH + 0) instead of + 1: 4 bits for DEPTH 3 (clog
 _B_OFF_ZERO = ("a tile B row's payload offset k*PW - B_OFF + r*VW instead of k*PW + B_OFF + r*VW (where it is "
                "written and where the window reads it): B_OFF is 0, the B rows are the payload's low bits, so "
                "the offset is the same.")
+
+# tdash_stage_queue's elaboration-time arithmetic, at every (DEPTH, PW, WB_W) its four parents build it
+# with (_QUEUE below): DEPTH is 2 or 3, every part below the write-back (PW - WB_W) is a multiple of 16
+# bits, and so is the write-back part except in the PE at N = 4 and 8 (WB_W = N).
+_Q_CW = ("CW = $clog2(3*DEPTH + 1) edited by one (+ 2 or + 0): 4 bits at DEPTH 3 (clog2 of 11, 10, 9), 3 at "
+         "DEPTH 2 (8, 7, 6): the same width at the only depths the queue is built at.")
+_Q_BKW = ("BKW = (DEPTH > 1) ? $clog2(DEPTH) : 1 with `>=`, `> 2`, `> 0` or the DEPTH = 1 branch edited: at "
+          "DEPTH 2 and 3 every variant gives $clog2(DEPTH) = 1 or 2, the same bank index width.")
+_Q_LO_R = ("LO_R, the remainder slice of the payload bits below the write-back, with `% CH > 1`, `? 2 : 0` or "
+           "`? 0 : 0`: PW - WB_W is a multiple of CH = 16 in every parent (0 in the dense PE and the compressor, "
+           "2*N*DW in the PE, (ROWS+COLS)*N*DW in the tile), so LO_R is 0 either way.")
+_Q_HI = ("the part flag HI = (g >= LO_F + LO_R) ? 1 : 0 with LO_F - LO_R (LO_R is 0, see LO_R) or with 2 for 1 "
+         "(read only as HI != 0, and as the slice's WB, read only as WB != 0).")
+_Q_HI_R = ("HI_R, the write-back part's remainder slice, with `% CH > 1`: WB_W % 16 is 0, 4 (PE, N = 4) or 8 "
+           "(N = 8), never 1, so HI_R is the same.")
 
 EQUIVALENT: dict[str, str] = {
     "tdash_prio_enc.v:18:39:const:2":
@@ -191,6 +207,19 @@ EQUIVALENT: dict[str, str] = {
     "tdash_fmul.v:26:46:const:27":
         "bfloat16's normalisation room XW = 27 instead of 26: one more low bit below guard and sticky, "
         "always zero, so rounding and the result are the same.",
+    "tdash_stage_queue.v:65:43:const:2": _Q_CW,
+    "tdash_stage_queue.v:65:43:const:0": _Q_CW,
+    "tdash_stage_queue.v:66:37:op:>=": _Q_BKW,
+    "tdash_stage_queue.v:66:39:const:2": _Q_BKW,
+    "tdash_stage_queue.v:66:39:const:0": _Q_BKW,
+    "tdash_stage_queue.v:66:60:const:2": _Q_BKW,
+    "tdash_stage_queue.v:66:60:const:0": _Q_BKW,
+    "tdash_stage_queue.v:135:47:const:1": _Q_LO_R,
+    "tdash_stage_queue.v:135:52:const:2": _Q_LO_R,
+    "tdash_stage_queue.v:135:52:const:0": _Q_LO_R,
+    "tdash_stage_queue.v:137:48:const:1": _Q_HI_R,
+    "tdash_stage_queue.v:139:49:op:-": _Q_HI,
+    "tdash_stage_queue.v:139:59:const:2": _Q_HI,
 }
 
 _DEPTHS = [{"DEPTH": d} for d in sorted(P.DEPTHS)]
@@ -237,12 +266,39 @@ _FADD_TREE = {"top": "tdash_fadd_tree", "sources": ["tdash_fadd_tree.v", "tdash_
               "blackbox": ["tdash_fadd"], "params": [{"N": n} for n in (4, 8, 16, 32)]}
 
 
+def _queue_sets() -> list[dict]:
+    """(DEPTH, PW, WB_W) of every tdash_stage_queue the regression builds: the payload layouts of
+    rtl/dense_pe.v ({a row, b row}, no write-back of its own: WB_W = PW), rtl/tdash_pe.v ({Z, a, b},
+    WB_W = N), rtl/tdash_tile.v ({Z of each B row, B rows, A rows}, WB_W = ROWS*N) and
+    rtl/tdash_compress.v ({Z, values}, WB_W = PW)."""
+    from tb.compress.test_compress import PARAM_SETS as COMPRESS_SETS
+
+    def dw(p):
+        fmt = next(f for f, c in PE.OP_TYPES.items() if c == p.get("OP_TYPE", 0))
+        return p.get("DW", PE.data_width(fmt))
+    out = [{"DEPTH": p["DEPTH"], "PW": 2 * p["N"] * dw(p), "WB_W": 2 * p["N"] * dw(p)} for p in pe_bench.DENSE_PARAM_SETS]
+    out += [{"DEPTH": p["DEPTH"], "PW": p["N"] + 2 * p["N"] * dw(p), "WB_W": p["N"]} for p in pe_bench.PE_PARAM_SETS]
+    for p in (tile_params(*g) for g in GEOMETRIES):
+        out.append({"DEPTH": p["DEPTH"], "PW": (p["ROWS"] + p["COLS"]) * p["N"] * dw(p) + p["ROWS"] * p["N"],
+                    "WB_W": p["ROWS"] * p["N"]})
+    out += [{"DEPTH": p["DEPTH"], "PW": p["N"] + p["N"] * dw(p), "WB_W": p["N"] + p["N"] * dw(p)} for p in COMPRESS_SETS]
+    return [dict(t) for t in sorted({tuple(sorted(d.items())) for d in out})]
+
+
+# tdash_stage_queue on its own (its slices flattened), at every set its parents build it with.
+# identity: each edit elaborates to the original's netlist at every one of those sets (the same
+# circuit), so the proof is a text comparison of the two netlists, not a solver run (the
+# sequential equivalence flow took 4 to 9 minutes for one set of the 4x4 tile's 2,112-bit rows).
+_QUEUE = {"top": "tdash_stage_queue", "sources": ["tdash_stage_queue.v"], "identity": True, "params": _queue_sets()}
+
+
 def _every_key_of(rtl_file: str, spec: dict) -> dict[str, dict]:
     """The same proof for every equivalent key of one file."""
     return {k: spec for k in EQUIVALENT if k.startswith(rtl_file + ":")}
 
 
 MITERS: dict[str, dict] = {
+    **_every_key_of("tdash_stage_queue.v", _QUEUE),
     **_every_key_of("tdash_fadd_tree.v", _FADD_TREE),
     **_every_key_of("tdash_scheduler_iter.v", _SCHED_ITER),
     # purge: the loop variables' final values (m, i: MAXM) differ, and nothing reads them.

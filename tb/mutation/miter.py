@@ -88,6 +88,39 @@ def script(top: str, params: dict, gold: Path, gate: Path, sources: list[str], s
         "sat -verify -prove-asserts -show-inputs miter"]) + "\n"
 
 
+def netlist_script(top: str, params: dict, d: Path, sources: list[str], out: Path) -> str:
+    """The elaborated netlist of one design, written so that two elaborations of the same circuit
+    print the same text: flattened, unread nets purged, Yosys' generated names (which embed source
+    paths and line numbers) renumbered in order, no attributes."""
+    chp = " ".join(f"-set {k} {v}" for k, v in params.items())
+    return "\n".join([f"read_verilog -sv -I{d} " + " ".join(str(d / s) for s in sources),
+                      f"chparam {chp} {top}" if chp else "", f"hierarchy -top {top}", "proc", "flatten",
+                      "opt_clean -purge", "rename -enumerate", f"write_verilog -noattr {out}"]) + "\n"
+
+
+def same_netlist(spec: dict, params: dict, d: Path, gold: Path, gate: Path, exe: str,
+                 cache: dict) -> tuple[bool, str]:
+    """identity: an elaboration-time edit whose elaborated netlist is the original's, text for text,
+    at this parameter set (the same circuit, so equivalent; no solver needed). The original's
+    netlist is elaborated once per parameter set and kept in `cache`."""
+    def elaborate(src: Path, name: str) -> str | None:
+        out = d / f"{name}.v"
+        (d / f"{name}.ys").write_text(netlist_script(spec["top"], params, src, spec["sources"], out))
+        r = subprocess.run([exe, "-q", "-l", str(d / f"{name}.log"), "-s", str(d / f"{name}.ys")],
+                           capture_output=True, text=True)
+        return out.read_text().replace(str(src) + "/", "") if r.returncode == 0 and out.exists() else None
+    ck = (spec["top"], tuple(sorted(params.items())))
+    if ck not in cache:
+        cache[ck] = elaborate(gold, "gold")
+    ref, mut = cache[ck], elaborate(gate, "gate")
+    if ref is None or mut is None:
+        return False, "elaboration failed: see " + str(d)
+    return ref == mut, "" if ref == mut else "the elaborated netlists differ: " + str(d)
+
+
+_GOLD_NETLISTS: dict = {}
+
+
 def prove(key: str, m: S.Mutant, spec: dict, exe: str) -> list[dict]:
     fs = S.find_sites(RTL / m.file)
     local = next(x for x in fs.mutants if x.key == key)
@@ -101,6 +134,11 @@ def prove(key: str, m: S.Mutant, spec: dict, exe: str) -> list[dict]:
             for w in spec.get("wrapper", []):
                 shutil.copy2(HERE / w, t / w)
         (gate / m.file).write_text(S.static_mutant(fs, local))
+        if spec.get("identity"):
+            t0 = time.monotonic()
+            ok, detail = same_netlist(spec, params, d, gold, gate, exe, _GOLD_NETLISTS)
+            out.append({"params": params, "proved": ok, "seconds": time.monotonic() - t0, "detail": detail})
+            continue
         (d / "miter.ys").write_text(script(spec["top"], params, gold, gate, spec["sources"] + spec.get("wrapper", []),
                                            spec.get("sequential", False), tuple(spec.get("blackbox", ())),
                                            spec.get("fold", False), spec.get("purge", False)))
