@@ -54,7 +54,7 @@ BUILD_ARGS = ["-Wno-fatal", "-Wno-lint", "-Wno-style"]   # lint ran before; muta
 # Mutant models are compiled without C++ optimisation: the quick runs are short, the builds
 # are what a static mutant costs.
 MAKE_OPT = "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0"
-MAX_STATIC_BENCHES = 4
+MIN_STATIC_BENCHES = 4   # builds of a static mutant at least (when its file has as many)
 LINT_ARGS = ["--lint-only", "-Wall"]
 
 
@@ -357,18 +357,41 @@ class Campaign:
 
 def static_benches(benches: list[BN.Bench]) -> list[BN.Bench]:
     """The configurations a static mutant builds and runs on (a build each), in order: the
-    first of every block that compiles the file, cheapest block first, then the other parameter
-    sets of the cheapest block, spread; MAX_STATIC_BENCHES in all. Every block comes before a
-    second set of one block: a queue or scheduler constant that only a write-back PE (WB_W > 0)
-    or a tile elaborates is otherwise judged by dense PEs alone (with the cheapest block's sets
-    first, 37 of tdash_stage_queue.v's 41 survivors were static mutants the regression's PE
-    bench kills, e.g. #2125 at cycle 3 of test_pe[N16_DEPTH3])."""
+    first of every block that compiles the file, cheapest block first; then, greedily (most new
+    first, cheapest among equals), configurations until every parameter value of every block is
+    built once (an absent parameter counts as its default); then other sets of the cheapest
+    block, spread, up to MIN_STATIC_BENCHES in all.
+    Every block comes before a second set of one block: a queue or scheduler constant that only
+    a write-back PE (WB_W > 0) or a tile elaborates is otherwise judged by dense PEs alone (37 of
+    tdash_stage_queue.v's 41 survivors once were static mutants the regression's PE bench kills).
+    Every value is built because an elaboration-time edit may change only one branch: the FP
+    exponent slice of tdash_nonzero.v (#1091, #1092) exists only at OP_TYPE 1 and 2, which four
+    INT builds never elaborate; a queue remainder slice (#2005) differs only at N = 4 and 8."""
     first: dict[str, BN.Bench] = {}
     for bench in benches:
         first.setdefault(bench.block, bench)
     chosen = list(first.values())
-    rest = spread([b for b in benches if b.block == benches[0].block and b not in chosen], chosen)
-    return (chosen + rest)[:MAX_STATIC_BENCHES]
+
+    def pairs(b: BN.Bench) -> set:
+        return {(b.block, k, v) for k, v in b.params} | {
+            (b.block, k, None) for k in _block_param_names(benches, b.block) - {k for k, _ in b.params}}
+
+    covered = set().union(*(pairs(b) for b in chosen))
+    left = [b for b in benches if b not in chosen]
+    while True:
+        gain = [(len(pairs(b) - covered), -i) for i, b in enumerate(left)]
+        if not gain or max(gain)[0] == 0:
+            break
+        best = left[-max(gain)[1]]
+        chosen.append(best)
+        covered |= pairs(best)
+        left.remove(best)
+    rest = spread([b for b in left if b.block == benches[0].block], chosen)
+    return chosen + rest[:max(0, MIN_STATIC_BENCHES - len(chosen))]
+
+
+def _block_param_names(benches: list[BN.Bench], block: str) -> set[str]:
+    return {k for b in benches if b.block == block for k, _ in b.params}
 
 
 def spread(benches: list[BN.Bench], before: list[BN.Bench] = ()) -> list[BN.Bench]:

@@ -77,10 +77,15 @@ def benches() -> list[Bench]:
                       "tb.decompress.test_decompress"))
     for p in TS.PARAM_SETS:
         out.append(_b("scheduler", "tdash_scheduler", p, TS.SOURCES, "tb.scheduler.test_scheduler"))
-    # The PEs run in their HDL-agent harness (tb/common/tdash_pe_harness.v), at N = 16.
-    pe_sets = sorted((p for p in pe_bench.PE_PARAM_SETS if p["N"] == P.LANES), key=lambda p: -p["DEPTH"])
+    # The PEs run in their HDL-agent harness (tb/common/tdash_pe_harness.v), every parameter
+    # set the regression runs: N = 16 first (a runtime mutant starts there), then N 4, 8, 32.
+    # A static mutant builds every N (static_benches): the queue's remainder slice elaborates
+    # differently at N = 4 and 8 (tdash_stage_queue.v #2005, #2006).
+    def pe_order(p):
+        return (p["N"] != P.LANES, p["N"], -p["DEPTH"])
     for block, kind, tb in (("dense_pe", "dense", TD), ("pe", "tdash", TP)):
-        for p in pe_sets:
+        sets = pe_bench.DENSE_PARAM_SETS if kind == "dense" else pe_bench.PE_PARAM_SETS
+        for p in sorted(sets, key=pe_order):
             out.append(_b(block, "tdash_pe_harness", {**p, "KIND": pe_bench.HARNESS_KIND[kind]},
                           pe_bench.HARNESS_SOURCES + tb.SOURCES, tb.__name__, pe_bench.REGRESSION_TESTS))
     for p in sorted(TC.PARAM_SETS, key=lambda p: (-p["DEPTH"], p["ITERATIVE"])):

@@ -241,24 +241,35 @@ def test_yosys_lint_kills_the_lane_rotation_verilator_wraps(tmp_path):
         assert clean or "select out of bounds on signal `\\o'" in msg, msg
 
 
-def test_static_mutants_build_every_block_before_a_second_set_of_one():
-    """A static mutant's few builds take one configuration of every block that compiles its file
-    before a second parameter set of the cheapest: otherwise a queue constant only a write-back
-    PE elaborates is judged by dense PEs alone (tdash_stage_queue.v: 37 false survivors)."""
+def test_static_mutants_build_every_block_first_then_every_parameter_value():
+    """A static mutant's builds take one configuration of every block that compiles its file
+    before a second parameter set of one (otherwise a queue constant only a write-back PE
+    elaborates is judged by dense PEs alone: tdash_stage_queue.v once had 37 false survivors),
+    then as many as it takes to build every value of every parameter of every block once
+    (tdash_nonzero.v's FP exponent slice exists only at OP_TYPE 1 and 2; a queue remainder
+    slice differs only at N = 4 and 8)."""
     from tb.mutation import benches as BN
-    from tb.mutation.__main__ import MAX_STATIC_BENCHES, static_benches
+    from tb.mutation.__main__ import MIN_STATIC_BENCHES, static_benches
     for f in rtl_files():
         every = BN.for_file(f)
         if not every:
             continue
         chosen = static_benches(every)
         blocks = list(dict.fromkeys(b.block for b in every))
-        assert len(chosen) == min(MAX_STATIC_BENCHES, len(every)) and len(set(chosen)) == len(chosen), f
-        assert [b.block for b in chosen[:len(blocks)]] == blocks[:len(chosen)], f
+        assert len(set(chosen)) == len(chosen) and set(chosen) <= set(every), f
+        assert len(chosen) >= min(MIN_STATIC_BENCHES, len(every)), f
+        assert [b.block for b in chosen[:len(blocks)]] == blocks, f
         assert chosen[0] == every[0], f    # the cheapest configuration first
-        assert all(b.block == every[0].block for b in chosen[len(blocks):]), f
-    queue = [b.block for b in static_benches(BN.for_file("tdash_stage_queue.v"))]
-    assert "pe" in queue and "tile" in queue, queue
+        for block in blocks:
+            names = {k for b in every if b.block == block for k, _ in b.params}
+            def values(benches):
+                return {(k, dict(b.params).get(k)) for b in benches if b.block == block for k in names}
+            assert values(chosen) == values(every), (f, block, values(every) - values(chosen))
+    queue = static_benches(BN.for_file("tdash_stage_queue.v"))
+    assert {"pe", "tile"} <= {b.block for b in queue}, queue
+    assert {4, 8} <= {dict(b.params)["N"] for b in queue if b.block == "pe"}, queue
+    nonzero = static_benches(BN.for_file("tdash_nonzero.v"))
+    assert {1, 2} <= {dict(b.params).get("OP_TYPE") for b in nonzero}, nonzero
 
 
 def test_an_edit_of_an_rtl_file_makes_its_baseline_entry_stale():
