@@ -30,9 +30,9 @@
 // Parameters that drop hardware a user does not need (the defaults keep everything):
 //   WB_W: the write-back rewrites only the top WB_W bits of a row (tdash_pe and tdash_tile put
 //         the pending Z there and write the values back unchanged); 0: no write-back at all
-//         (wb_en and wb_payload are ignored; the dense PE).
-//   WIN:  rows of the window whose payload is read (win_payload rows >= WIN are 0; the dense
-//         PE reads only row 0). win_last and win_present always cover DEPTH rows.
+//         (wb_en, wb_payload ignored: what dense_pe's tied-off wb_en reduces to; syn/area.py).
+//   WIN:  rows of the window whose payload is read (win_payload rows >= WIN are 0; no parent
+//         sets it: syn/area.py uses 1 for dense_pe). win_last, win_present cover DEPTH rows.
 // The storage is not reset: a row is only observable (win_present) after a push has written
 // it, and reset empties the queue (count, head and tail).
 `default_nettype none
