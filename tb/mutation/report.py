@@ -140,7 +140,10 @@ def merge(all_sites, mutants, files: list[str], results_dir: Path) -> int:
         walls[f] = (done, sum(_cpu_seconds(r) for r in mine))
         if done and all_sites[f].mutants:
             entries[f] = {"key": keys[f], "seed": fseeds.pop(), "mutants": len(mine),
-                          "status": {r["key"]: r["status"] for r in sorted(mine, key=lambda r: r["id"])}}
+                          "status": {r["key"]: r["status"] for r in sorted(mine, key=lambda r: r["id"])},
+                          # what killed each killed mutant: the guard replays it there
+                          "by": {r["key"]: r["by"] for r in sorted(mine, key=lambda r: r["id"])
+                                 if r["status"] == "killed" and r.get("by")}}
     if not results:
         return 1
     REPORT.mkdir(parents=True, exist_ok=True)
@@ -261,8 +264,13 @@ def guard(campaign_cls, all_sites, files: list[str], args) -> int:
           f"{sorted(by_seed)} (replay: python -m tb.mutation --sample {args.sample} --seed {pick_seed})", flush=True)
     results = {}
     work = campaign_cls.WORK / "guard"   # its own builds: make test may run beside a make mutate
+    base = ST.load_baseline()["files"]
+    replay = {m.id: base[m.file].get("by", {}).get(m.key) for m in picked}
+    for m in picked:
+        print(f"  {m.describe()}: killed by {replay[m.id] or '(not recorded: every configuration in order)'}")
     for s, ms in sorted(by_seed.items()):
-        results.update(campaign_cls(all_sites, ms, args.jobs, s, work=work, identity=False).run())
+        results.update(campaign_cls(all_sites, ms, args.jobs, s, work=work, identity=False,
+                                    replay={m.id: replay[m.id] for m in ms if replay[m.id]}).run())
     bad = [r for r in results.values() if r["status"] in ("survived", "error")]
     for r in bad:
         print(f"SURVIVED {r['describe']}\n{r['diff']}")

@@ -36,7 +36,9 @@ from tb.common.runner import ROOT, RTL, SIM_BUILD
 
 RESULTS = SIM_BUILD / "mutation" / "results"
 BASELINE = Path(__file__).with_name("baseline.json")
-BASELINE_FORMAT = 2    # {"format": 2, "files": {rtl file: {"key", "seed", "status": {mutant key: status}}}}
+BASELINE_FORMAT = 2    # {"format": 2, "files": {rtl file: {"key", "seed", "status": {mutant key: status},
+#                        "by": {mutant key of a killed mutant: its judge, e.g. "sim pe.DEPTH3_KIND0_N16"}}}}
+# ("by" is absent from entries merged before it was recorded: the guard then runs every configuration)
 TOOL_FILES = ("tb/mutation/__main__.py", "tb/mutation/sites.py", "tb/mutation/run_one.py")
 # The bench table (tb/mutation/benches.py) judges a file through what it decides for that file:
 # the quick stimulus and the configurations that compile the file (block, top, parameters,

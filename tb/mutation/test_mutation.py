@@ -311,6 +311,24 @@ def test_static_mutants_build_every_block_first_then_every_parameter_value():
     assert {1, 2} <= {dict(b.params).get("OP_TYPE") for b in nonzero}, nonzero
 
 
+def test_the_guard_replays_a_killed_mutant_where_it_was_killed():
+    """The guard runs a sampled mutant on the configuration its campaign kill names, not through
+    every configuration before it; a Yosys-lint kill skips the simulations; a kill before any
+    configuration ran (first lint, refusal, acceptance) repeats the planned order."""
+    from tb.mutation import benches as BN
+    from tb.mutation.__main__ import replay_benches, static_benches
+    every = BN.for_file("tdash_nonzero.v")
+    planned = static_benches(every)
+    bf16 = next(b for b in every if dict(b.params).get("OP_TYPE") == 1 and b.block == "pe")
+    assert replay_benches(f"lint {bf16.name}", every, planned) == [bf16]
+    assert replay_benches(f"sim {every[-1].name}", every, every[:1]) == [every[-1]]
+    assert replay_benches("yosys lint", every, planned) == []
+    for by in (None, "lint", "refusal tdash_pe {'N': 3}", "accept tdash_scheduler_iter {'N': 5}"):
+        assert replay_benches(by, every, planned) is planned
+    with pytest.raises(RuntimeError, match="no such configuration"):
+        replay_benches("sim pe.N99", every, planned)
+
+
 def test_an_edit_of_an_rtl_file_makes_its_baseline_entry_stale():
     """The mechanism of the freshness gate: an entry recorded for today's key is fresh, and the
     same file with one line added is stale, named with why."""
