@@ -309,7 +309,10 @@ class Campaign:
             if not clean:
                 res.update(status="killed", by="yosys lint", detail=msg)
                 return res
-            if m.static and self.identity:
+            # A survivor, static or run-time, whose netlist is the original's wherever its file is
+            # compiled is the same circuit: equivalent (e.g. an unread default of a combinational
+            # variable, which opt_clean -purge removes).
+            if self.identity:
                 everywhere = BN.compiling(m.file)
                 if all(self.same_circuit(b, rtl, scratch) for b in everywhere):
                     res.update(status="equivalent", proof=(

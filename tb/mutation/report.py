@@ -25,6 +25,7 @@ from tb.common.runner import ROOT
 from tb.mutation import sites as S
 from tb.mutation import store as ST
 from tb.mutation.equivalent import EQUIVALENT
+from tb.mutation.survivors import SURVIVORS
 
 REPORT = ROOT / "reports" / "mutation"
 COLS = ["killed", "survived", "equivalent", "stillborn", "error"]
@@ -81,11 +82,21 @@ def report(results: dict[int, dict], seed: int, files: list[str], walls: dict, m
               "reset assignment dropped, hs0/hs1 = a handshake output stuck, flag0 = a last/valid flag dropped "
               "where it is read, guard1 = an && term of a flag's condition forced)."]
     surv = [r for r in results.values() if r["status"] in ("survived", "error")]
-    lines += ["", f"## Survivors ({len(surv)})", ""]
+    unexplained = [r for r in surv if r["key"] not in SURVIVORS]
+    lines += ["", f"## Survivors ({len(surv)})", "",
+              f"Why each is acceptable: tb/mutation/survivors.py. {len(unexplained)} have no reason recorded "
+              "(a gap in the regression until one is)" + (": " + ", ".join(f"#{r['id']}" for r in unexplained)
+                                                           if unexplained else "") + ".", ""]
     for r in sorted(surv, key=lambda r: r["id"]):
         lines += [f"### {r['describe']}", "", f"key `{r['key']}`; ran on " +
                   ", ".join(f"{x['bench']} ({x['verdict']})" for x in r["runs"]) + (f"; {r.get('detail')}" if r.get("detail") else ""),
+                  "", "**Why acceptable:** " + SURVIVORS.get(r["key"], "**no reason recorded**"),
                   "", "```diff", r["diff"].rstrip(), "```", ""]
+    gone = sorted(k for k in SURVIVORS if k in {r["key"] for r in results.values()}
+                  and k not in {r["key"] for r in surv})
+    if gone:
+        lines += ["Reasons in tb/mutation/survivors.py whose mutant no longer survives (remove them): "
+                  + ", ".join(f"`{k}`" for k in gone), ""]
     eq = [r for r in results.values() if r["status"] == "equivalent"]
     lines += [f"## Equivalent mutants ({len(eq)})", ""]
     for r in sorted(eq, key=lambda r: r["id"]):

@@ -329,6 +329,19 @@ def test_the_guard_replays_a_killed_mutant_where_it_was_killed():
         replay_benches("sim pe.N99", every, planned)
 
 
+def test_every_survivor_reason_names_a_current_mutant_that_is_not_equivalent():
+    """tb/mutation/survivors.py explains survivors of today's rtl/: a key that matches no mutant
+    (the RTL moved) or that the equivalence table proves is a stale reason."""
+    from tb.mutation.__main__ import discover
+    from tb.mutation.equivalent import EQUIVALENT
+    from tb.mutation.survivors import SURVIVORS
+    _, mutants = discover(rtl_files())
+    keys = {m.key for m in mutants}
+    assert sorted(k for k in SURVIVORS if k not in keys) == []
+    assert sorted(k for k in SURVIVORS if k in EQUIVALENT) == []
+    assert all(len(v) > 40 for v in SURVIVORS.values())
+
+
 def test_an_edit_of_an_rtl_file_makes_its_baseline_entry_stale():
     """The mechanism of the freshness gate: an entry recorded for today's key is fresh, and the
     same file with one line added is stale, named with why."""
