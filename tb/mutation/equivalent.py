@@ -292,6 +292,25 @@ def _queue_sets() -> list[dict]:
 _QUEUE = {"top": "tdash_stage_queue", "sources": ["tdash_stage_queue.v"], "identity": True, "params": _queue_sets()}
 
 
+def _mux_sets() -> list[dict]:
+    """(N, DEPTH, DW, ORDER) of every tdash_operand_mux the regression builds: the TensorDash PE's
+    (every N, format and option set of its benches), the tile's and the compressor's (DW 16,
+    ORDER 0)."""
+    from tb.compress.test_compress import PARAM_SETS as COMPRESS_SETS
+
+    def dw(p):
+        fmt = next(f for f, c in PE.OP_TYPES.items() if c == p.get("OP_TYPE", 0))
+        return p.get("DW", PE.data_width(fmt))
+    out = [{"N": p["N"], "DEPTH": p["DEPTH"], "DW": dw(p), "ORDER": p.get("ORDER", 0)}
+           for p in pe_bench.PE_PARAM_SETS + [tile_params(*g) for g in GEOMETRIES]]
+    out += [{"N": p["N"], "DEPTH": p["DEPTH"], "DW": 16, "ORDER": 0} for p in COMPRESS_SETS]
+    return [dict(t) for t in sorted({tuple(sorted(d.items())) for d in out})]
+
+
+_MUX = {"top": "contract_operand_mux", "sources": ["tdash_operand_mux.v"], "wrapper": ["contract_operand_mux.v"],
+        "params": _mux_sets(), "contract": "MS code < NOPT"}
+
+
 def _every_key_of(rtl_file: str, spec: dict) -> dict[str, dict]:
     """The same proof for every equivalent key of one file."""
     return {k: spec for k in EQUIVALENT if k.startswith(rtl_file + ":")}
@@ -336,12 +355,7 @@ MITERS: dict[str, dict] = {
     "tdash_window_ctrl.v:29:20:stuck1:all ones":
         {"top": "contract_window_ctrl", "sources": ["tdash_window_ctrl.v"], "wrapper": ["contract_window_ctrl.v"],
          "params": _DEPTHS, "contract": "as_rows <= DEPTH"},
-    "tdash_operand_mux.v:28:23:op:<=":
-        {"top": "contract_operand_mux", "sources": ["tdash_operand_mux.v"], "wrapper": ["contract_operand_mux.v"],
-         "params": [{"N": P.LANES, "DEPTH": d, "DW": 16, "ORDER": o} for d in sorted(P.DEPTHS) for o in P.order_codes().values()],
-         "contract": "MS code < NOPT"},
-    "tdash_operand_mux.v:31:51:const:1'b1":
-        {"top": "contract_operand_mux", "sources": ["tdash_operand_mux.v"], "wrapper": ["contract_operand_mux.v"],
-         "params": [{"N": P.LANES, "DEPTH": d, "DW": 16, "ORDER": o} for d in sorted(P.DEPTHS) for o in P.order_codes().values()],
-         "contract": "MS code < NOPT"},
+    # at every (N, DEPTH, DW, ORDER) a parent builds the mux with (once N = 16, DW = 16 only)
+    "tdash_operand_mux.v:28:23:op:<=": _MUX,
+    "tdash_operand_mux.v:31:51:const:1'b1": _MUX,
 }
