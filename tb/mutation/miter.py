@@ -51,7 +51,7 @@ def yosys() -> str:
 
 
 def script(top: str, params: dict, gold: Path, gate: Path, sources: list[str], sequential: bool = False,
-           blackbox: tuple = (), fold: bool = False, purge: bool = False) -> str:
+           blackbox: tuple = (), fold: bool = False, purge: bool = False, unpaired: Path | None = None) -> str:
     chp = " ".join(f"-set {k} {v}" for k, v in params.items())
     # Black boxes: submodules that the mutation cannot reach (the same module, the same parameters
     # on both sides), kept as cells instead of flattened. equiv_struct merges the gold and gate
@@ -78,7 +78,11 @@ def script(top: str, params: dict, gold: Path, gate: Path, sources: list[str], s
         # mutants of elaboration-time constants (a generate condition, a localparam), whose
         # elaborated netlists are the same for every parameter set the design uses, and, with
         # black boxes, for a tied-off net nothing reads.
-        return "\n".join(both + ["equiv_make gold gate equiv", "hierarchy -top equiv", "async2sync"]
+        # unpaired: internal nets the edit changes on purpose (a flag that differs only where no
+        # reader looks at it); equiv_make leaves them unmatched, so what is proven is every other
+        # net, the ports and the registers that read them included.
+        make = f"equiv_make -blacklist {unpaired} gold gate equiv" if unpaired else "equiv_make gold gate equiv"
+        return "\n".join(both + [make, "hierarchy -top equiv", "async2sync"]
                          + (["equiv_struct"] if boxes else [])
                          + ["equiv_simple -seq 4", "equiv_induct -seq 4", "equiv_status -assert"]) + "\n"
     return "\n".join(both + [
@@ -92,9 +96,13 @@ def netlist_script(top: str, params: dict, d: Path, sources: list[str], out: Pat
     """The elaborated netlist of one design, written so that two elaborations of the same circuit
     print the same text: flattened, unread nets purged, Yosys' generated names (which embed source
     paths and line numbers) renumbered in order, no attributes."""
-    chp = " ".join(f"-set {k} {v}" for k, v in params.items())
-    return "\n".join([f"read_verilog -sv -I{d} " + " ".join(str(d / s) for s in sources),
-                      f"chparam {chp} {top}" if chp else "", f"hierarchy -top {top}", "proc", "flatten",
+    # -defer: only the modules the top instantiates are elaborated, at the parameters it gives
+    # them. Without it Yosys elaborates every module it reads at its defaults first, and an
+    # edit of an unused module's arithmetic can make that unbounded (tdash_fadd_tree #720, a
+    # node count gone negative, hung an INT PE's elaboration, whose tree is never built).
+    chp = " ".join(f"-chparam {k} {v}" for k, v in params.items())
+    return "\n".join([f"read_verilog -defer -sv -I{d} " + " ".join(str(d / s) for s in sources),
+                      f"hierarchy -top {top} {chp}".rstrip(), "proc", "flatten",
                       "opt_clean -purge", "rename -enumerate", f"write_verilog -noattr {out}"]) + "\n"
 
 
@@ -121,12 +129,17 @@ def same_netlist(spec: dict, params: dict, d: Path, gold: Path, gate: Path, exe:
 _GOLD_NETLISTS: dict = {}
 
 
-def prove(key: str, m: S.Mutant, spec: dict, exe: str) -> list[dict]:
+def prove(key: str, m: S.Mutant, spec: dict | list, exe: str) -> list[dict]:
+    """Every parameter set of the spec; a list of specs (a module whose equivalence holds only at
+    its parents' ports, each parent a spec) is proven spec by spec."""
+    if isinstance(spec, list):
+        return [dict(r, top=s["top"]) for s in spec for r in prove(key, m, s, exe)]
     fs = S.find_sites(RTL / m.file)
     local = next(x for x in fs.mutants if x.key == key)
     out = []
     for params in spec["params"]:
-        d = WORK / re.sub(r"[^A-Za-z0-9]+", "_", key) / "_".join(f"{k}{v}" for k, v in params.items())
+        d = (WORK / re.sub(r"[^A-Za-z0-9]+", "_", key) / spec["top"]
+             / "_".join(f"{k}{v}" for k, v in params.items()))
         shutil.rmtree(d, ignore_errors=True)
         gold, gate = d / "gold", d / "gate"
         for t in (gold, gate):
@@ -139,9 +152,13 @@ def prove(key: str, m: S.Mutant, spec: dict, exe: str) -> list[dict]:
             ok, detail = same_netlist(spec, params, d, gold, gate, exe, _GOLD_NETLISTS)
             out.append({"params": params, "proved": ok, "seconds": time.monotonic() - t0, "detail": detail})
             continue
+        unpaired = None
+        if spec.get("unpaired"):
+            unpaired = d / "unpaired.txt"
+            unpaired.write_text("".join(f"{n}\n" for n in spec["unpaired"]))
         (d / "miter.ys").write_text(script(spec["top"], params, gold, gate, spec["sources"] + spec.get("wrapper", []),
                                            spec.get("sequential", False), tuple(spec.get("blackbox", ())),
-                                           spec.get("fold", False), spec.get("purge", False)))
+                                           spec.get("fold", False), spec.get("purge", False), unpaired))
         t0 = time.monotonic()
         r = subprocess.run([exe, "-q", "-l", str(d / "miter.log"), "-s", str(d / "miter.ys")],
                            capture_output=True, text=True)
@@ -184,8 +201,12 @@ def main(argv=None) -> int:
              "| mutant | at the ports of | contract | parameter sets | result | time |", "|---|---|---|---|---|---|"]
     for k, spec, res in rows:
         ok = all(r["proved"] for r in res)
-        lines.append(f"| `{k}` | `{spec['top']}` | {spec.get('contract', '-')} | "
-                     + "; ".join(",".join(f"{a}={b}" for a, b in r["params"].items()) for r in res)
+        specs = spec if isinstance(spec, list) else [spec]
+        tops = ", ".join("`" + s_["top"] + "`" for s_ in specs)
+        lines.append(f"| `{k}` | {tops} | "
+                     f"{'; '.join(sorted({s_.get('contract', '-') for s_ in specs}))} | "
+                     + "; ".join((f"{r['top']}: " if "top" in r else "") + ",".join(f"{a}={b}" for a, b in r["params"].items())
+                                 for r in res)
                      + f" | {'proved' if ok else 'NOT proved'} | {sum(r['seconds'] for r in res):.1f} s |")
     if dead:
         lines += ["", "Dead keys (match no current mutant; remove or repair them):", ""] + [f"- `{k}`" for k in dead]
