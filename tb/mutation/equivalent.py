@@ -79,6 +79,12 @@ EQUIVALENT: dict[str, str] = {
         "{{(AS_W-2){1'b0}}, run} is AS_W-1 bits worth run; added to as_rows (AS_W bits) it is "
         "zero-extended to the same value as {{(AS_W-1){1'b0}}, run}.",
     "tdash_window_ctrl.v:47:52:op:<=": "adv = min(as_rows, job_rows): " + _MIN_TIE + ".",
+    "tdash_window_ctrl.v:48:22:guard1:1'b1": (
+        "job_end without its `step` term differs only in cycles without a step, and every parent "
+        "reads job_end only with step: tdash_pe and tdash_tile through the MAC's op_last <= "
+        "in_valid && in_last (in_valid = step), tdash_compress through `if (step) out_word <= "
+        "{group_end, ...}`. Proven at each parent's ports, the window control's own job_end net "
+        "left unpaired (the edit changes it on purpose)."),
     "tdash_window_ctrl.v:29:20:stuck1:all ones":
         "job_rows' default (no job end in the window) becomes 2**RW-1 >= DEPTH instead of DEPTH. It is "
         "used only in `K < job_rows` with K < DEPTH (true either way), in min(as_rows, job_rows) with "
@@ -246,6 +252,8 @@ _PE_SOURCES = ["tdash_stage_queue.v", "tdash_window_ctrl.v", "tdash_scheduler.v"
                "tdash_operand_mux.v", "tdash_mac.v", "tdash_nonzero.v", "tdash_as_count.v", "tdash_fmul.v",
                "tdash_fadd.v", "tdash_fadd_tree.v"]
 _TD_BOXES = ["tdash_mac", "tdash_scheduler", "tdash_operand_mux"]
+# The same front-end boxes with the MAC flattened but for its floating-point arithmetic.
+_ARITH_BOXES = ["tdash_scheduler", "tdash_operand_mux", "tdash_fmul", "tdash_fadd_tree", "tdash_fadd"]
 _PE_WB = {"top": "tdash_pe", "sources": ["tdash_pe.v"] + _PE_SOURCES, "sequential": True, "blackbox": _TD_BOXES,
           "params": pe_bench.PE_PARAM_SETS}
 _TILE_WB = {"top": "tdash_tile", "sources": ["tdash_tile.v"] + _PE_SOURCES, "sequential": True, "blackbox": _TD_BOXES,
@@ -352,6 +360,13 @@ MITERS: dict[str, dict] = {
          "params": [{"N": n, "DEPTH": d} for d in sorted(P.DEPTHS) for n in P.SCHEDULER_LANES]},
     "tdash_window_ctrl.v:47:52:op:<=":
         {"top": "tdash_window_ctrl", "sources": ["tdash_window_ctrl.v"], "params": _DEPTHS},
+    # At its three parents' ports (it is not equivalent at its own): the PE and the tile with the
+    # MAC flattened (its in_last is what differs) and its arithmetic boxed, the compressor with
+    # its schedulers boxed.
+    "tdash_window_ctrl.v:48:22:guard1:1'b1": [
+        {**_PE_WB, "blackbox": _ARITH_BOXES, "unpaired": ["ctrl.job_end"]},
+        {**_TILE_WB, "blackbox": _ARITH_BOXES, "unpaired": ["ctrl.job_end"]},
+        {**_COMPRESS, "unpaired": ["ctrl.job_end"]}],
     "tdash_window_ctrl.v:29:20:stuck1:all ones":
         {"top": "contract_window_ctrl", "sources": ["tdash_window_ctrl.v"], "wrapper": ["contract_window_ctrl.v"],
          "params": _DEPTHS, "contract": "as_rows <= DEPTH"},

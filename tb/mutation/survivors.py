@@ -38,12 +38,6 @@ _SWAP = ("the A and B operands swapped for every lane: every product commutes. I
 SURVIVORS: dict[str, str] = {
     "dense_pe.v:47:48:lanes:{... in_b[k*VW +: VW], in_a[k*VW +: VW] ...}": "dense_pe.v: " + _SWAP + ".",
     "tdash_pe.v:97:51:lanes:{... b, a ...}": "tdash_pe.v: " + _SWAP + " (the Z flags in front are unchanged).",
-    "tdash_window_ctrl.v:48:22:guard1:1'b1": (
-        "job_end without its `step` term: every parent reads job_end only together with step "
-        "(tdash_pe, tdash_tile: the MAC's op_last <= in_valid && in_last with in_valid = step; "
-        "tdash_compress: `if (step) out_word <= {group_end, ...}`). Equivalent at the parents' "
-        "ports; unproven: the equivalence flow with the MAC as a black box sees its in_last "
-        "differ, and flattening the floating-point MACs is out of Yosys' reach here."),
     "tdash_mac.v:42:25:rstdrop:op_valid <= op_valid": _MAC_VALID + ".",
     "tdash_mac.v:42:25:const:1'b1": _MAC_VALID + ".",
     "tdash_mac.v:43:25:rstdrop:op_last <= op_last": _MAC_LAST + ".",
