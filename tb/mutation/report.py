@@ -45,9 +45,9 @@ def report(results: dict[int, dict], seed: int, files: list[str], walls: dict, m
              "operators and exclusions: tb/mutation/sites.py).", "",
              "Kill rate = killed / (killed + survived): stillborn mutants (Verilator lint *errors*) "
              "are not designs, equivalent ones are proven (a miter, or a miter under a named contract: "
-             "tb/mutation/equivalent.py, make mutate-equiv, reports/mutation/equivalence.md; or, for an "
-             "elaboration-time edit, by the campaign: its netlist is the original's at every configuration "
-             "that compiles the file).", ""]
+             "tb/mutation/equivalent.py, make mutate-equiv, reports/mutation/equivalence.md; or, for a "
+             "survivor, by the campaign: its netlist is the original's at every configuration that compiles "
+             "the file).", ""]
     lines += ["*complete* = every mutant of the file has a result for today's judge key (its baseline "
               "entry is fresh); *time* = the sum of its mutants' lint, build and simulation wall times as "
               "the campaign recorded them (one mutant per job slot; builds of the shared metamutant count "
@@ -92,8 +92,8 @@ def report(results: dict[int, dict], seed: int, files: list[str], walls: dict, m
                   ", ".join(f"{x['bench']} ({x['verdict']})" for x in r["runs"]) + (f"; {r.get('detail')}" if r.get("detail") else ""),
                   "", "**Why acceptable:** " + SURVIVORS.get(r["key"], "**no reason recorded**"),
                   "", "```diff", r["diff"].rstrip(), "```", ""]
-    gone = sorted(k for k in SURVIVORS if k in {r["key"] for r in results.values()}
-                  and k not in {r["key"] for r in surv})
+    measured, surviving = {r["key"] for r in results.values()}, {r["key"] for r in surv}
+    gone = sorted(k for k in SURVIVORS if k in measured and k not in surviving)
     if gone:
         lines += ["Reasons in tb/mutation/survivors.py whose mutant no longer survives (remove them): "
                   + ", ".join(f"`{k}`" for k in gone), ""]
