@@ -257,9 +257,11 @@ class Pin:
     capacitance: float = 0.0
     function: str | None = None
     # Output pins: related input pin -> (rise_power, fall_power) tables, and -> its timing
-    # arc's (rise_transition, fall_transition, timing_sense). Input pins: passive (rise, fall) energy tables.
+    # arc's (rise_transition, fall_transition, timing_sense) and (cell_rise, cell_fall) delays.
+    # Input pins: passive (rise, fall) energy tables.
     internal: dict = field(default_factory=dict)
     transition: dict = field(default_factory=dict)
+    delay: dict = field(default_factory=dict)
     passive: tuple | None = None
 
 
@@ -317,6 +319,9 @@ def read_cells(text: str) -> tuple[dict[str, Cell], dict]:
                     pin.transition[t.attrs["related_pin"]] = (_table(t.sub("rise_transition")[0], templates),
                                                               _table(t.sub("fall_transition")[0], templates),
                                                               t.attrs.get("timing_sense", "non_unate"))
+                if t.sub("cell_rise") and t.sub("cell_fall"):
+                    pin.delay[t.attrs["related_pin"]] = (_table(t.sub("cell_rise")[0], templates),
+                                                         _table(t.sub("cell_fall")[0], templates))
             pins[pin.name] = pin
         cell = Cell(c.args[0], float(c.attrs.get("area", 0.0)), float(c.attrs.get("cell_leakage_power", 0.0)), pins)
         for ff in c.sub("ff"):

@@ -32,10 +32,14 @@ values and costs about 7-20x the zero-delay run (the deep floating-point adders 
 
 from __future__ import annotations
 
+import ctypes
+import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -355,17 +359,39 @@ class GateSim:
         are evaluate()'s (a loop-free netlist settles within its depth). Returns the steps."""
         if not hasattr(self, "_timed"):
             self._timed_tables()
-        fns, starts, ops_out, ins, fan_ops, fan_ptr = self._timed
+        ops_out = self._timed[2]
         V = self.V
+        mark = np.zeros(len(ops_out), dtype=bool)
+        add = self._counter(active)
+        diff = V ^ self.prev
+        changed = np.flatnonzero(diff)
+        add(changed, diff[changed])
+        steps = 0
+        while changed.size:
+            ops = self._fanout_ops(changed, mark)
+            if not ops.size:
+                break
+            new = self._eval_ops(ops)
+            outs = ops_out[ops]
+            d = new ^ V[outs]
+            hit = np.flatnonzero(d)
+            changed = outs[hit]
+            V[changed] = new[hit]
+            add(changed, d[hit])
+            steps += 1
+        self.prev[:] = V
+        return steps
+
+    def _counter(self, active: int):
+        """add(nets, d): +1 per set lane bit of d & active to each net's per-lane transition
+        count, a ripple-carry increment of bit-sliced counters (plane k = bit k of every lane's
+        count), carried only where a carry is left."""
         if getattr(self, "lane_counts", None) is None:
             self.lane_counts = np.zeros((COUNTER_BITS, self.n), dtype=np.uint64)
         planes = self.lane_counts
-        mark = np.zeros(len(ops_out), dtype=bool)
         act = np.uint64(active)
 
         def add(nets, d):
-            # +1 per set lane bit of d: a ripple-carry increment of bit-sliced counters
-            # (plane k = bit k of every lane's count), carried only where a carry is left.
             c = d & act
             for k in range(COUNTER_BITS):
                 if not nets.size:
@@ -377,38 +403,156 @@ class GateSim:
                 nets, c = nets[keep], c[keep]
             if nets.size:
                 raise NetlistError(f"a net toggled 2^{COUNTER_BITS} times in one lane")
+        return add
 
+    def _fanout_ops(self, changed: np.ndarray, mark: np.ndarray) -> np.ndarray:
+        """The ops (sorted) that read any of the nets ``changed``."""
+        _, _, _, _, fan_ops, fan_ptr = self._timed
+        lo, hi = fan_ptr[changed], fan_ptr[changed + 1]
+        cnt = hi - lo
+        total = int(cnt.sum())
+        if not total:
+            return np.zeros(0, dtype=np.int64)
+        idx = np.repeat(lo - np.cumsum(cnt) + cnt, cnt) + np.arange(total)
+        mark[fan_ops[idx]] = True
+        ops = np.flatnonzero(mark)
+        mark[ops] = False
+        return ops
+
+    def _eval_ops(self, ops: np.ndarray) -> np.ndarray:
+        """The outputs of the sorted ops ``ops`` from the current net values."""
+        fns, starts, _, ins, _, _ = self._timed
+        V = self.V
+        new = np.empty(len(ops), dtype=np.uint64)
+        cut = np.searchsorted(ops, starts)
+        for f, (fn, nin) in enumerate(fns):
+            a, b = cut[f], cut[f + 1]
+            if a == b:
+                continue
+            sel = ins[ops[a:b]]
+            new[a:b] = fn(*(V[sel[:, q]] for q in range(nin)))
+        return new
+
+    def set_delays(self, net_delay_ns: np.ndarray, tick_ns: float) -> None:
+        """Per-cell delays for evaluate_inertial: ``net_delay_ns`` (n,) the delay of the cell
+        output driving each net, rounded to ticks of ``tick_ns`` (at least one tick)."""
+        if not hasattr(self, "_timed"):
+            self._timed_tables()
+        ops_out = self._timed[2]
+        self.tick_ns = tick_ns
+        self.op_ticks = np.maximum(1, np.rint(net_delay_ns[ops_out] / tick_ns)).astype(np.int64)
+
+    def _native_tables(self):
+        """The arrays syn/gatesim_native.c reads: per op its input count and truth table (bit m =
+        the output for minterm m, input j = bit j of m), from the compiled cell functions."""
+        fns, starts, ops_out, ins, fan_ops, fan_ptr = self._timed
+        max_in = _native().gatesim_max_in()
+        nin = np.zeros(len(ops_out), dtype=np.int32)
+        tt = np.zeros(len(ops_out), dtype=np.uint32)
+        for f, (fn, k) in enumerate(fns):
+            if k > max_in:
+                raise NetlistError(f"a cell function of {k} inputs (syn/gatesim_native.c takes {max_in})")
+            x = [np.uint64(sum(1 << m for m in range(1 << k) if m >> j & 1)) for j in range(k)]
+            table = int(np.uint64(fn(*x)) if k else fn()) & ((1 << (1 << k)) - 1)
+            nin[starts[f]:starts[f + 1]] = k
+            tt[starts[f]:starts[f + 1]] = table
+        self._native = (np.ascontiguousarray(ops_out, dtype=np.int64), nin,
+                        np.ascontiguousarray(ins, dtype=np.int64), tt,
+                        np.ascontiguousarray(fan_ptr, dtype=np.int64), np.ascontiguousarray(fan_ops, dtype=np.int64))
+
+    def evaluate_inertial(self, active: int) -> int:
+        """evaluate_inertial_py (the specification) in C (syn/gatesim_native.c) when a C compiler
+        is there (TDASH_NATIVE=0: never); the same transitions, counts and return value."""
+        lib = _native()
+        if lib is None:
+            return self.evaluate_inertial_py(active)
+        if not hasattr(self, "op_ticks"):
+            raise NetlistError("evaluate_inertial needs set_delays() first")
+        if not hasattr(self, "_native"):
+            self._native_tables()
+        if getattr(self, "lane_counts", None) is None:
+            self.lane_counts = np.zeros((COUNTER_BITS, self.n), dtype=np.uint64)
+        ops_out, nin, ins, tt, fan_ptr, fan_ops = self._native
+        ticks = np.ascontiguousarray(self.op_ticks, dtype=np.int32)
+        ptr = ctypes.c_void_p
+        r = lib.gatesim_inertial(ctypes.c_int64(self.n), ctypes.c_int64(len(ops_out)), ptr(ops_out.ctypes.data),
+                                 ptr(ticks.ctypes.data), ptr(nin.ctypes.data), ptr(ins.ctypes.data),
+                                 ctypes.c_int32(ins.shape[1]), ptr(tt.ctypes.data), ptr(fan_ptr.ctypes.data),
+                                 ptr(fan_ops.ctypes.data), ptr(self.V.ctypes.data), ptr(self.prev.ctypes.data),
+                                 ptr(self.lane_counts.ctypes.data), ctypes.c_int32(COUNTER_BITS),
+                                 ctypes.c_uint64(active))
+        if r == -1:
+            raise NetlistError(f"a net toggled 2^{COUNTER_BITS} times in one lane")
+        if r < 0:
+            raise MemoryError("syn/gatesim_native.c: out of memory")
+        return int(r)
+
+    def evaluate_inertial_py(self, active: int) -> int:
+        """evaluate() with each cell's own delay (set_delays) and inertia, every transition
+        counted as evaluate_timed does. A cell whose input changes at time t is evaluated
+        then, and its output takes the new value at t + its delay, unless it is evaluated
+        again before: the later evaluation replaces the pending one (per lane: a pulse that
+        its inputs do not hold for the cell's delay never reaches the output; VHDL's inertial
+        delay with the rejection limit equal to the delay). The settled values are evaluate()'s
+        (each op's last pending value is computed from its final inputs). Returns the time of
+        the last transition, in ticks."""
+        import heapq
+        if not hasattr(self, "op_ticks"):
+            raise NetlistError("evaluate_inertial needs set_delays() first")
+        ops_out = self._timed[2]
+        V = self.V
+        nops = len(ops_out)
+        mark = np.zeros(nops, dtype=bool)
+        add = self._counter(active)
+        pend_t = np.full(nops, -1, dtype=np.int64)
+        pend_v = np.zeros(nops, dtype=np.uint64)
+        buckets: dict[int, list] = {}
+        times: list[int] = []
         diff = V ^ self.prev
         changed = np.flatnonzero(diff)
         add(changed, diff[changed])
-        steps = 0
-        while changed.size:
-            lo, hi = fan_ptr[changed], fan_ptr[changed + 1]
-            cnt = hi - lo
-            total = int(cnt.sum())
-            if not total:
+        t = last = 0
+        while True:
+            if changed.size:
+                ops = self._fanout_ops(changed, mark)
+                if ops.size:
+                    new = self._eval_ops(ops)
+                    quiet = new == V[ops_out[ops]]
+                    # Back to the present value in every lane: nothing to schedule, and a
+                    # pending transition (a pulse shorter than the delay) is cancelled.
+                    pend_t[ops[quiet]] = -1
+                    go = ops[~quiet]
+                    if go.size:
+                        due = t + self.op_ticks[go]
+                        pend_t[go], pend_v[go] = due, new[~quiet]
+                        for d in np.unique(due).tolist():
+                            if d not in buckets:
+                                buckets[d] = []
+                                heapq.heappush(times, d)
+                        order = np.argsort(due, kind="stable")
+                        due_s, go_s = due[order], go[order]
+                        cuts = np.flatnonzero(np.diff(due_s)) + 1
+                        for part, d in zip(np.split(go_s, cuts), due_s[np.r_[0, cuts]].tolist()):
+                            buckets[d].append(part)
+            if not times:
                 break
-            idx = np.repeat(lo - np.cumsum(cnt) + cnt, cnt) + np.arange(total)
-            mark[fan_ops[idx]] = True
-            ops = np.flatnonzero(mark)
-            mark[ops] = False
-            new = np.empty(len(ops), dtype=np.uint64)
-            cut = np.searchsorted(ops, starts)
-            for f, (fn, nin) in enumerate(fns):
-                a, b = cut[f], cut[f + 1]
-                if a == b:
-                    continue
-                sel = ins[ops[a:b]]
-                new[a:b] = fn(*(V[sel[:, q]] for q in range(nin)))
-            outs = ops_out[ops]
-            d = new ^ V[outs]
+            t = heapq.heappop(times)
+            cand = np.concatenate(buckets.pop(t))
+            cand = np.unique(cand[pend_t[cand] == t])   # not rescheduled or cancelled since
+            if not cand.size:
+                changed = cand
+                continue
+            pend_t[cand] = -1
+            outs = ops_out[cand]
+            d = pend_v[cand] ^ V[outs]
             hit = np.flatnonzero(d)
             changed = outs[hit]
-            V[changed] = new[hit]
+            V[changed] = pend_v[cand][hit]
             add(changed, d[hit])
-            steps += 1
+            if hit.size:
+                last = t
         self.prev[:] = V
-        return steps
+        return last
 
     def lane_totals(self, lane_groups) -> list[np.ndarray]:
         """The unit-delay counts summed over each group of lanes (lane numbers): per group,
@@ -419,6 +563,39 @@ class GateSim:
             out.append(sum(np.bitwise_count(self.lane_counts[k] & m).astype(np.int64) << k
                            for k in range(COUNTER_BITS)))
         return out
+
+
+# --------------------------------------------------------------------- the C inertial step
+NATIVE_SOURCE = Path(__file__).resolve().with_name("gatesim_native.c")
+_NATIVE: dict = {}
+
+
+def _native():
+    """syn/gatesim_native.c, compiled once per machine into sim_build/.native/ (named by the
+    source's hash, written under a temporary name and renamed), or None: no C compiler, or
+    TDASH_NATIVE=0 (then evaluate_inertial runs in numpy, several times slower)."""
+    if "lib" in _NATIVE:
+        return _NATIVE["lib"]
+    lib = None
+    if os.environ.get("TDASH_NATIVE", "1") != "0":
+        text = NATIVE_SOURCE.read_bytes()
+        so = NATIVE_SOURCE.parents[1] / "sim_build" / ".native" / f"gatesim_{hashlib.sha256(text).hexdigest()[:16]}.so"
+        cc = next((c for c in (os.environ.get("CC"), "cc", "gcc") if c and shutil.which(c)), None)
+        if not so.exists() and cc:
+            so.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(suffix=".so", dir=so.parent)
+            os.close(fd)
+            r = subprocess.run([cc, "-O2", "-shared", "-fPIC", str(NATIVE_SOURCE), "-o", tmp], capture_output=True, text=True)
+            if r.returncode:
+                os.unlink(tmp)
+                raise NetlistError(f"{cc} failed on {NATIVE_SOURCE.name}: {r.stderr.strip()[:500]}")
+            os.replace(tmp, so)
+        if so.exists():
+            lib = ctypes.CDLL(str(so))
+            lib.gatesim_inertial.restype = ctypes.c_int64
+            lib.gatesim_max_in.restype = ctypes.c_int32
+    _NATIVE["lib"] = lib
+    return lib
 
 
 # ----------------------------------------------------------------------- lane bit packing

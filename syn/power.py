@@ -77,7 +77,7 @@ TRACE_EPOCHS = 2
 SEED = 2021
 PAPER_EFFICIENCY = {"fp32": 1.89, "bf16": 1.84}     # §4.3 Table 3 / Fig 15, §4.4
 PAPER_POWER = {"fp32": 1.02, "bf16": 1.05}
-VERSION = "power-3"                       # part of the cache key: bump when the method changes
+VERSION = "power-4"                       # part of the cache key: bump when the method changes
 
 
 class PowerError(Exception):
@@ -288,12 +288,16 @@ def tile_stimulus(kind: str, fmt: str, lanes, depth: int) -> Stimulus:
 
 
 def simulate(sim: G.GateSim, kind: str, fmt: str, workloads: list[Workload], depth: int = DEFAULT_DEPTH,
-             timed: bool = False, tile: bool = False) -> dict:
+             delay: str = "zero", tile: bool = False) -> dict:
     """Run every workload's lanes through ``sim`` (kind "tdash" or "dense"; a PE, or with
     ``tile`` a 4x4 tile); check every result and result cycle against model/pe.py (model/tile.py);
     per workload: toggles of every net, busy cycles summed over its lanes, jobs, rows.
-    ``timed``: a unit delay per cell, glitches counted (GateSim.evaluate_timed); else zero
-    delay."""
+    ``delay`` (DELAYS): "zero" (settled values), "unit" (a unit delay per cell, transport,
+    glitches counted: GateSim.evaluate_timed) or "nldm" (each cell's library delay, inertial:
+    GateSim.evaluate_inertial, after set_delays)."""
+    if delay not in DELAYS:
+        raise PowerError(f"unknown delay model {delay!r} (one of {', '.join(DELAYS)})")
+    timed = delay != "zero"
     mf = fmt_of(fmt)
     lanes = [(w, jobs) for w, wl in enumerate(workloads) for jobs in wl.lanes]
     if len(lanes) > G.LANES:
@@ -349,8 +353,10 @@ def simulate(sim: G.GateSim, kind: str, fmt: str, workloads: list[Workload], dep
             k += w
         # Lanes busy this cycle: not done before it (a lane whose last result comes now is).
         masks = [sum(1 << i for i in m if done_at[i] is None) for m in masks_of]
-        if timed:
+        if delay == "unit":
             steps = max(steps, sim.evaluate_timed(sum(masks)))
+        elif delay == "nldm":
+            steps = max(steps, sim.evaluate_inertial(sum(masks)))
         else:
             sim.evaluate()
         ready = G.unpack(sim.get("in_ready"))[:, 0]
@@ -571,6 +577,38 @@ def net_energy(sim: G.GateSim, a_side, own: str, input_slew: float = INPUT_SLEW_
     return NetEnergy(per_toggle, clock, leak, switching, v, np.maximum(slew_r, slew_f), cap)
 
 
+# The library-delay run's time step. The dense BF16 PE's compute energy on 4 sweep workloads
+# moves by 0.3% from 5 ps to 2 ps (0.2% from 10 ps to 5 ps); the C step costs the same at each.
+TICK_NS = 0.002
+
+
+def net_delays(sim: G.GateSim, ne: NetEnergy) -> np.ndarray:
+    """(n,) per net, the delay (ns) of the combinational cell output that drives it: the mean,
+    over its timing arcs and over rise and fall, of the library's cell_rise / cell_fall at the
+    net's load and the related input's slew (ne, as for the energy). One delay per output: an
+    inertial model with a delay per arc and transition would need events per lane."""
+    lib = sim.lib
+    out = np.zeros(sim.n)
+    per = {}
+    for k, (_, typ, conn) in enumerate(sim.cells):
+        if lib[typ].ff:
+            continue
+        for p in lib[typ].outputs:
+            per.setdefault((typ, p), []).append(k)
+    for (typ, p), ks in per.items():
+        arcs = lib[typ].pins[p].delay
+        if not arcs:
+            raise PowerError(f"{typ}.{p}: no cell_rise / cell_fall in the library")
+        nets = np.array([sim.cells[k][2][p] for k in ks])
+        load = ne.load[nets]
+        tot = np.zeros(len(ks))
+        for rel, (rise, fall) in arcs.items():
+            slew = ne.slew[np.array([sim.cells[k][2][rel] for k in ks])]
+            tot += 0.5 * (_at(rise, load, slew) + _at(fall, load, slew))
+        out[nets] = tot / len(arcs)
+    return out
+
+
 def energy(ne: NetEnergy, toggles: np.ndarray, cycles: int, period_ns: float, conv: str = "model") -> dict:
     """pJ per component of a run: ``toggles`` (n,) over ``cycles`` clock cycles."""
     out = {}
@@ -637,8 +675,8 @@ def sta_power_mw(lib: Path, netlist: Path, activity: float, period_ns: float, lo
 
 
 # ------------------------------------------------------------------------------ the runs
-SOURCES = ("syn/power.py", "syn/gatesim.py", "syn/cells.py", "syn/timing.py", "tb/common/tensors.py",
-           "studies/traces.py")
+SOURCES = ("syn/power.py", "syn/gatesim.py", "syn/gatesim_native.c", "syn/cells.py", "syn/timing.py",
+           "tb/common/tensors.py", "studies/traces.py")
 CROSS_ACTIVITY = 0.1
 DESIGN_KINDS = {"pe": "tdash", "dense_pe": "dense"}
 TILE_KINDS = {"tile": "tdash", "dense_tile": "dense"}   # the 4x4 tiles: zero delay only (below)
@@ -698,29 +736,42 @@ def run_design(fmt: str, design: str, area_fmt: dict, lib: Path, period_ns: floa
     t_zero = time.monotonic()
     res = simulate(sim, KINDS[design], fmt, wls, tile=tile)
     t_zero = time.monotonic() - t_zero
-    # The tiles (0.9-3 million cells) get zero delay only: a unit-delay run of a tile would
-    # take 10-40 minutes per design, and the PEs already bound what glitches add.
-    t_unit, res_unit = 0.0, None
+    # The tiles (0.9-3 million cells) get no unit-delay run: in numpy it would take 10-40 minutes
+    # per design, and the PEs' runs bound what glitches add. The library-delay step runs in C
+    # (syn/gatesim_native.c) and gets every design.
+    ne = net_energy(sim, A_SIDE, OWN_GROUP[design])
+    t_unit = t_nldm = 0.0
+    res_unit = None
     if not tile:
         progress(f"{fmt} {design}: zero delay done ({t_zero:.0f} s); unit delay (glitches)")
         t_unit = time.monotonic()
-        res_unit = simulate(sim, KINDS[design], fmt, wls, timed=True)
+        res_unit = simulate(sim, KINDS[design], fmt, wls, delay="unit")
         t_unit = time.monotonic() - t_unit
-    ne = net_energy(sim, A_SIDE, OWN_GROUP[design])
+    progress(f"{fmt} {design}: {'unit' if not tile else 'zero'} delay done ({t_unit if not tile else t_zero:.0f} s); "
+             "library delays, inertial")
+    sim.set_delays(net_delays(sim, ne), TICK_NS)
+    t_nldm = time.monotonic()
+    res_nldm = simulate(sim, KINDS[design], fmt, wls, delay="nldm", tile=tile)
+    t_nldm = time.monotonic() - t_nldm
     rows = []
     for k, (wl, r) in enumerate(zip(wls, res["workloads"])):
-        u = res_unit["workloads"][k] if res_unit else None
-        if u is not None and (r["cycles"], r["jobs"]) != (u["cycles"], u["jobs"]):
-            raise PowerError(f"{fmt} {design} {wl.name}: the unit-delay run took other cycles than the zero-delay one")
-        rows.append({"name": wl.name, "kind": wl.kind, "sparsity": wl.sparsity, "weight": wl.weight,
-                     "cycles": r["cycles"], "jobs": r["jobs"], "rows": r["rows"],
-                     "energy": {c: energy(ne, r["toggles"], r["cycles"], period_ns, c) for c in CONVENTIONS},
-                     "energy_unit": ({c: energy(ne, u["toggles"], u["cycles"], period_ns, c) for c in CONVENTIONS}
-                                     if u is not None else None)})
+        row = {"name": wl.name, "kind": wl.kind, "sparsity": wl.sparsity, "weight": wl.weight,
+               "cycles": r["cycles"], "jobs": r["jobs"], "rows": r["rows"],
+               "energy": {c: energy(ne, r["toggles"], r["cycles"], period_ns, c) for c in CONVENTIONS}}
+        for d, res_d in (("unit", res_unit), ("nldm", res_nldm)):
+            u = res_d["workloads"][k] if res_d else None
+            if u is not None and (r["cycles"], r["jobs"]) != (u["cycles"], u["jobs"]):
+                raise PowerError(f"{fmt} {design} {wl.name}: the {d}-delay run took other cycles than the zero-delay one")
+            row[DELAYS[d]] = ({c: energy(ne, u["toggles"], u["cycles"], period_ns, c) for c in CONVENTIONS}
+                              if u is not None else None)
+        rows.append(row)
     data = {"key": key, "cells": len(sim.cells), "levels": sim.depth, "insbuf_removed": prep["insbuf_removed"],
             "fanout_buffers": sim.buffers, "max_slew_ns": float(ne.slew.max()),
             "simulated": res["simulated"], "unit_steps": res_unit["steps"] if res_unit else None,
-            "sim_seconds": [t_zero, t_unit],
+            # the latest transition of any cycle in the library-delay run (ns): at most the
+            # critical path's delay, since each cell's delay is its arcs' mean
+            "nldm_settle_ns": res_nldm["steps"] * TICK_NS,
+            "sim_seconds": [t_zero, t_unit, t_nldm],
             "period_ns": period_ns, "workloads": rows, "cross": None}
     if cross_check:
         flat = flat_verilog(sim, cache / f"power_{design}_{fmt}.sta.v")
@@ -771,10 +822,12 @@ def measure(area: dict, formats, lib: Path, periods: dict, cache: Path, jobs: in
 COMPUTE = ("compute", "sched_b", "a_side")     # Table 3's scope: no staging buffers
 
 
-DELAYS = {"zero": "energy", "unit": "energy_unit"}
-"""The two activity models: zero delay (settled values only: no glitches, a lower bound) and
+DELAYS = {"zero": "energy", "unit": "energy_unit", "nldm": "energy_nldm"}
+"""The three activity models: zero delay (settled values only: no glitches, a lower bound);
 unit delay (one delay per cell, transport: every hazard glitches, an upper bound for real
-cells, whose inertia swallows pulses shorter than their delay)."""
+cells, whose inertia swallows pulses shorter than their delay); library delays (each cell's
+NLDM delay at its load and input slew, inertial: a pulse shorter than the cell's delay is
+swallowed; the best estimate of the three, still without wires)."""
 
 
 def _e(w: dict, scope: str, conv: str = "model", delay: str = "zero") -> float:
@@ -797,11 +850,12 @@ def rows_of(res: dict, fmt: str, pair=("pe", "dense_pe")) -> list[dict]:
             r[f"eff_{scope}"] = _e(b, scope) / _e(a, scope)
             r[f"power_{scope}"] = (_e(a, scope) / a["cycles"]) / (_e(b, scope) / b["cycles"])
         r["eff_sta"] = _e(b, "compute", "sta") / _e(a, "compute", "sta")
-        if a["energy_unit"] is not None:
-            r["eff_unit"] = _e(b, "compute", delay="unit") / _e(a, "compute", delay="unit")
-            r["eff_total_unit"] = _e(b, "total", delay="unit") / _e(a, "total", delay="unit")
-            r["power_unit"] = ((_e(a, "compute", delay="unit") / a["cycles"])
-                               / (_e(b, "compute", delay="unit") / b["cycles"]))
+        for dl in ("unit", "nldm"):
+            if a.get(DELAYS[dl]) is not None and b.get(DELAYS[dl]) is not None:
+                r[f"eff_{dl}"] = _e(b, "compute", delay=dl) / _e(a, "compute", delay=dl)
+                r[f"eff_total_{dl}"] = _e(b, "total", delay=dl) / _e(a, "total", delay=dl)
+                r[f"power_{dl}"] = ((_e(a, "compute", delay=dl) / a["cycles"])
+                                    / (_e(b, "compute", delay=dl) / b["cycles"]))
         r["td_nj_job"] = _e(a, "compute") / a["jobs"] * 1e-3
         r["dense_nj_job"] = _e(b, "compute") / b["jobs"] * 1e-3
         r["td"], r["dense"] = a, b
@@ -820,11 +874,13 @@ def training_aggregate(rows: list[dict]) -> dict:
     c_td = sum(r["td_cycles"] / (r["rows"] * N_LANES) * r["weight"] for r in tr)
     c_dn = sum(r["dense_cycles"] / (r["rows"] * N_LANES) * r["weight"] for r in tr)
     agg = {"speedup": c_dn / c_td}
-    unit = all(r["td"]["energy_unit"] is not None for r in tr)
+    timed = {dl for dl in ("unit", "nldm") if all(r["td"].get(DELAYS[dl]) is not None
+                                                  and r["dense"].get(DELAYS[dl]) is not None for r in tr)}
     for name, scope, conv, delay in (("compute", "compute", "model", "zero"), ("total", "total", "model", "zero"),
                                      ("sta", "compute", "sta", "zero"), ("unit", "compute", "model", "unit"),
-                                     ("total_unit", "total", "model", "unit")):
-        if delay == "unit" and not unit:
+                                     ("total_unit", "total", "model", "unit"), ("nldm", "compute", "model", "nldm"),
+                                     ("total_nldm", "total", "model", "nldm")):
+        if delay != "zero" and delay not in timed:
             continue
         e_td = per_mac("td", lambda w: _e(w, scope, conv, delay))
         e_dn = per_mac("dense", lambda w: _e(w, scope, conv, delay))
@@ -844,8 +900,10 @@ def markdown(res: dict, formats, plot_link: str | None, lib_label: str, period_n
          f"The mapped netlists ({lib_label}) of the TensorDash PE and the dense PE (N = {N_LANES}, DEPTH "
          f"{DEFAULT_DEPTH}: own cells, staging queue, MAC; the buffers `insbuf` adds for OpenSTA removed), "
          "flattened and simulated gate by gate from the cells' Liberty functions (syn/gatesim.py, 64 lanes at "
-         "once), twice: zero delay (settled values: no glitches) and unit delay (one delay per cell, transport: "
-         "every transition counted, glitches included). Every result value and result cycle equals model/pe.py's, or the run fails. "
+         "once), three times: zero delay (settled values: no glitches), unit delay (one delay per cell, transport: "
+         "every transition counted, glitches included) and library delays (each cell output's NLDM delay, "
+         "cell_rise / cell_fall at its load and input slew averaged over its arcs and transitions, inertial: a "
+         f"pulse shorter than the cell's delay is swallowed; {TICK_NS * 1000:.0f} ps steps). Every result value and result cycle equals model/pe.py's, or the run fails. "
          f"Workloads, the same jobs for both PEs: random sparsity {SPARSITIES[0]}-{SPARSITIES[-1]} on one side "
          f"(B, B-only mode, A dense) and on both sides (mode both), {SWEEP_LANES * LANE_ROWS} rows per point in "
          f"jobs of {JOB_ROWS} rows; and {TRACE_LANES} x {LANE_ROWS} rows of jobs of each training operation of the "
@@ -864,8 +922,11 @@ def markdown(res: dict, formats, plot_link: str | None, lib_label: str, period_n
          "each cycle; leakage. No wires, no clock tree. *Zero delay* counts no glitch: a lower bound. *Unit "
          "delay* lets every hazard of the netlist glitch (transport delay; a real cell's inertia swallows pulses "
          "shorter than its delay, and real delays differ per cell): an upper bound for glitches, which real "
-         "designs have mostly in multipliers and adders, i.e. in the MAC both PEs share. The paper's figures "
-         f"come from layout-level activity, between the two. {period_note} Energy efficiency = E(dense PE) / E(TensorDash PE) on the same jobs; "
+         "designs have mostly in multipliers and adders, i.e. in the MAC both PEs share. *Library delays* give "
+         "each cell its own delay and inertia, which swallows the hazards shorter than a cell's delay and keeps "
+         "the longer ones: the best estimate of the three (no wires, one delay per output rather than per arc "
+         "and transition). The paper's figures come from layout-level activity. "
+         f"{period_note} Energy efficiency = E(dense PE) / E(TensorDash PE) on the same jobs; "
          "power ratio = average power TensorDash / dense at one clock. *Compute* = Table 3's scope (MAC, "
          "schedulers and B-side muxes, A-side muxes); *with staging* adds the staging buffers, which the paper "
          "leaves out. *OpenSTA weighting* = the same activity costed as OpenSTA 2019's report_power costs it "
@@ -904,19 +965,27 @@ def markdown(res: dict, formats, plot_link: str | None, lib_label: str, period_n
         L.append(f"| {fmt} | unit | {z['power_unit']:.3f}x | {agg['speedup']:.3f}x | {agg['power_unit']:.3f}x | "
                  f"**{agg['eff_unit']:.3f}x** | {agg['eff_total_unit']:.3f}x | - | "
                  f"{agg['speedup'] / z['power_unit']:.3f}x | {paper} |")
+        L.append(f"| {fmt} | **library, inertial** | **{z['power_nldm']:.3f}x** | {agg['speedup']:.3f}x | "
+                 f"{agg['power_nldm']:.3f}x | **{agg['eff_nldm']:.3f}x** | {agg['eff_total_nldm']:.3f}x | - | "
+                 f"{agg['speedup'] / z['power_nldm']:.3f}x | {paper} |")
     L.append("")
-    L += ["Glitches: energy of the unit-delay run / the zero-delay run at sparsity 0 (B 0.0), per component:", "",
+    L += ["Glitches: energy of the unit-delay run and of the library-delay run / the zero-delay run at sparsity 0 "
+          "(B 0.0), per component (unit / library):", "",
           "| format | design | MAC | schedulers + B-side muxes | A-side muxes | staging buffer | unit-delay steps "
-          "per cycle (max) | simulation s, zero / unit delay |", "|---|---|---|---|---|---|---|---|"]
+          "per cycle (max) | library delays: latest transition (ns) | clock (ns) | simulation s, zero / unit / library |",
+          "|---|---|---|---|---|---|---|---|---|---|"]
     for fmt in formats:
         for d in DESIGN_KINDS:
             r = res[fmt][d]
             w = next(x for x in r["workloads"] if x["name"] == "B 0.0")
-            f = [w["energy_unit"]["model"][g] / w["energy"]["model"][g] if w["energy"]["model"][g] else None
-                 for g in ("compute", "sched_b", "a_side", "staging")]
-            secs = r.get("sim_seconds", [0, 0])
-            L.append(f"| {fmt} | {d} | " + " | ".join("-" if x is None else f"{x:.2f}x" for x in f)
-                     + f" | {r.get('unit_steps', 0)} | {secs[0]:.0f} / {secs[1]:.0f} |")
+
+            def ratio(key, g):
+                return w[key]["model"][g] / w["energy"]["model"][g] if w["energy"]["model"][g] else None
+            f = [(ratio("energy_unit", g), ratio("energy_nldm", g)) for g in ("compute", "sched_b", "a_side", "staging")]
+            secs = r["sim_seconds"]
+            L.append(f"| {fmt} | {d} | " + " | ".join("-" if u is None else f"{u:.2f}x / {nl:.2f}x" for u, nl in f)
+                     + f" | {r['unit_steps']} | {r['nldm_settle_ns']:.2f} | {r['period_ns']:.2f} | "
+                     + " / ".join(f"{x:.0f}" for x in secs) + " |")
     L.append("")
     for fmt in formats:
         rows = rows_of(res, fmt)
@@ -930,34 +999,36 @@ def markdown(res: dict, formats, plot_link: str | None, lib_label: str, period_n
               f"{dn['simulated']} cycles of 64 lanes, clock {td['period_ns']:.2f} ns.", "",
               "| workload | sparsity | speedup (cycles) | dense nJ/job (compute) | TensorDash nJ/job (compute) | power TD/dense | "
               "**energy efficiency** | with staging | OpenSTA weighting | unit delay: power TD/dense | unit delay: "
-              "**energy efficiency** |",
-              "|---|---|---|---|---|---|---|---|---|---|---|"]
+              "**energy efficiency** | library delays: power TD/dense | library delays: **energy efficiency** |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in rows:
             L.append(f"| {r['name']} | {r['sparsity']:.2f} | {r['speedup']:.3f}x | {r['dense_nj_job']:.1f} | "
                      f"{r['td_nj_job']:.1f} | {r['power_compute']:.3f}x | **{r['eff_compute']:.3f}x** | "
-                     f"{r['eff_total']:.3f}x | {r['eff_sta']:.3f}x | {r['power_unit']:.3f}x | **{r['eff_unit']:.3f}x** |")
+                     f"{r['eff_total']:.3f}x | {r['eff_sta']:.3f}x | {r['power_unit']:.3f}x | **{r['eff_unit']:.3f}x** | "
+                     f"{r['power_nldm']:.3f}x | **{r['eff_nldm']:.3f}x** |")
         L.append(f"| **digits training step** (ops weighted by MACs) | | {agg['speedup']:.3f}x | | | "
                  f"{agg['power_compute']:.3f}x | **{agg['eff_compute']:.3f}x** | {agg['eff_total']:.3f}x | "
-                 f"{agg['eff_sta']:.3f}x | {agg['power_unit']:.3f}x | **{agg['eff_unit']:.3f}x** |")
+                 f"{agg['eff_sta']:.3f}x | {agg['power_unit']:.3f}x | **{agg['eff_unit']:.3f}x** | "
+                 f"{agg['power_nldm']:.3f}x | **{agg['eff_nldm']:.3f}x** |")
         # Table 3's power rows: the no-sparsity point, where both PEs do the same work per cycle.
         z = next(r for r in rows if r["name"] == "B 0.0")
         for w in (z["td"], z["dense"]):
             w["period_ns"] = td["period_ns"]
         bt, bd = breakdown_mw(z["td"]), breakdown_mw(z["dense"])
-        ut, ud = breakdown_mw(z["td"], "unit"), breakdown_mw(z["dense"], "unit")
-        ct, cd = sum(bt[g] for g in COMPUTE), sum(bd[g] for g in COMPUTE)
-        cut, cud = sum(ut[g] for g in COMPUTE), sum(ud[g] for g in COMPUTE)
+        pairs = [(breakdown_mw(z["td"], dl), breakdown_mw(z["dense"], dl)) for dl in ("zero", "unit", "nldm")]
         paper = f" (paper: {PAPER_POWER[fmt]:.2f}x)" if fmt in PAPER_POWER else ""
         L += ["", "Average power (mW) at sparsity 0 (both PEs the same work per cycle), Table 3's rows:", "",
               "| component | TensorDash PE, zero delay | dense PE, zero delay | TensorDash PE, unit delay | "
-              "dense PE, unit delay |", "|---|---|---|---|---|"]
+              "dense PE, unit delay | TensorDash PE, library delays | dense PE, library delays |",
+              "|---|---|---|---|---|---|---|"]
         names = {"compute": "Compute core (MAC)", "sched_b": "Scheduler + B-side muxes", "a_side": "A-side muxes"}
         for g in COMPUTE:
-            L.append(f"| {names[g]} | {bt[g]:.2f} | {bd[g]:.2f} | {ut[g]:.2f} | {ud[g]:.2f} |")
-        L.append(f"| **Total (compute)** | {ct:.2f} | {cd:.2f} | {cut:.2f} | {cud:.2f} |")
-        L.append(f"| **Normalised** | **{ct / cd:.3f}x**{paper} | 1 | **{cut / cud:.3f}x**{paper} | 1 |")
-        L.append(f"| Staging buffers (apart) | {bt['staging']:.2f} | {bd['staging']:.2f} | {ut['staging']:.2f} | "
-                 f"{ud['staging']:.2f} |")
+            L.append(f"| {names[g]} | " + " | ".join(f"{t[g]:.2f} | {d[g]:.2f}" for t, d in pairs) + " |")
+        tot = [(sum(t[g] for g in COMPUTE), sum(d[g] for g in COMPUTE)) for t, d in pairs]
+        L.append("| **Total (compute)** | " + " | ".join(f"{t:.2f} | {d:.2f}" for t, d in tot) + " |")
+        L.append("| **Normalised** | " + " | ".join(f"**{t / d:.3f}x**{paper} | 1" for t, d in tot) + " |")
+        L.append("| Staging buffers (apart) | " + " | ".join(f"{t['staging']:.2f} | {d['staging']:.2f}" for t, d in pairs)
+                 + " |")
         L.append("")
     if plot_link is not None:
         L += [f"![energy efficiency vs sparsity]({plot_link})", ""]
@@ -970,11 +1041,11 @@ def tile_markdown(res: dict, formats) -> str:
     fmts = [f for f in formats if "tile" in res[f]]
     if not fmts:
         return ""
-    L = ["### Power and energy of the 4x4 tiles (zero delay)", "",
+    L = ["### Power and energy of the 4x4 tiles (zero delay and library delays)", "",
          f"`tdash_tile` and the dense tile (`syn/dense_tile.v`), {TILE_ROWS}x{TILE_COLS} PEs, N = {N_LANES}, DEPTH "
          f"{DEFAULT_DEPTH}, their mapped netlists joined and flattened as for the PEs and simulated at zero delay "
-         "(a unit-delay run of a tile would take 10-40 minutes per design; the PEs' runs bound what glitches "
-         "add). Every result value and cycle equals model/tile.py's (the dense tile: each PE a dense PE on its "
+         "and with library delays (inertial, as for the PEs; no unit-delay run: in numpy it would take 10-40 "
+         "minutes per design, and the PEs' runs bound what glitches add). Every result value and cycle equals model/tile.py's (the dense tile: each PE a dense PE on its "
          "column's A and its row's B, one row per cycle, as dense_pe), or the run fails. Workloads: random B "
          f"sparsity {SPARSITIES[0]}-{SPARSITIES[-1]} with A dense ({TILE_SWEEP_LANES} lanes of "
          f"{LANE_ROWS // JOB_ROWS} jobs of {JOB_ROWS} rows per point), and per training operation "
@@ -982,8 +1053,9 @@ def tile_markdown(res: dict, formats) -> str:
          f"operation's targeted operands on the PE rows' B streams and {TILE_COLS} of the other operand on the "
          "columns' A streams.", "",
          "| format | cells TD / dense | power TD/dense, sparsity 0 (compute) | with staging | training step: "
-         "speedup | power TD/dense | **energy efficiency** (compute) | with staging | paper |",
-         "|---|---|---|---|---|---|---|---|---|"]
+         "speedup | power TD/dense | **energy efficiency** (compute) | with staging | library delays: power "
+         "TD/dense, sparsity 0 (compute) | library delays: training step **energy efficiency** | paper |",
+         "|---|---|---|---|---|---|---|---|---|---|---|"]
     for fmt in fmts:
         rows = rows_of(res, fmt, ("tile", "dense_tile"))
         agg = training_aggregate(rows)
@@ -992,28 +1064,31 @@ def tile_markdown(res: dict, formats) -> str:
         t, d = res[fmt]["tile"], res[fmt]["dense_tile"]
         L.append(f"| {fmt} | {t['cells']:,} / {d['cells']:,} | **{z['power_compute']:.3f}x** | {z['power_total']:.3f}x "
                  f"| {agg['speedup']:.3f}x | {agg['power_compute']:.3f}x | **{agg['eff_compute']:.3f}x** | "
-                 f"{agg['eff_total']:.3f}x | {paper} |")
+                 f"{agg['eff_total']:.3f}x | **{z['power_nldm']:.3f}x** | **{agg['eff_nldm']:.3f}x** | {paper} |")
     for fmt in fmts:
         rows = rows_of(res, fmt, ("tile", "dense_tile"))
         z = next(r for r in rows if r["name"] == "B 0.0")
         for w in (z["td"], z["dense"]):
             w["period_ns"] = res[fmt]["tile"]["period_ns"]
-        bt, bd = breakdown_mw(z["td"]), breakdown_mw(z["dense"])
-        ct, cd = sum(bt[g] for g in COMPUTE), sum(bd[g] for g in COMPUTE)
+        pairs = [(breakdown_mw(z["td"], dl), breakdown_mw(z["dense"], dl)) for dl in ("zero", "nldm")]
         names = {"compute": "Compute cores (16 MACs)", "sched_b": "Schedulers + B-side muxes",
                  "a_side": "A-side muxes", "staging": "Staging buffers (apart)"}
         L += ["", f"**{fmt.upper()} tile**: average power (mW) at sparsity 0, and energy efficiency per workload "
-              "(compute):", "", "| component | TensorDash tile | dense tile |", "|---|---|---|"]
+              "(compute):", "", "| component | TensorDash tile, zero delay | dense tile, zero delay | TensorDash tile, "
+              "library delays | dense tile, library delays |", "|---|---|---|---|---|"]
         for g in COMPUTE:
-            L.append(f"| {names[g]} | {bt[g]:.2f} | {bd[g]:.2f} |")
-        L.append(f"| **Total (compute)** | {ct:.2f} | {cd:.2f} |")
-        L.append(f"| **Normalised** | **{ct / cd:.3f}x** | 1 |")
-        L.append(f"| {names['staging']} | {bt['staging']:.2f} | {bd['staging']:.2f} |")
-        L += ["", "| workload | sparsity | speedup | power TD/dense | **energy efficiency** | with staging |",
-              "|---|---|---|---|---|---|"]
+            L.append(f"| {names[g]} | " + " | ".join(f"{t_[g]:.2f} | {d_[g]:.2f}" for t_, d_ in pairs) + " |")
+        tot = [(sum(t_[g] for g in COMPUTE), sum(d_[g] for g in COMPUTE)) for t_, d_ in pairs]
+        L.append("| **Total (compute)** | " + " | ".join(f"{a_:.2f} | {b_:.2f}" for a_, b_ in tot) + " |")
+        L.append("| **Normalised** | " + " | ".join(f"**{a_ / b_:.3f}x** | 1" for a_, b_ in tot) + " |")
+        L.append(f"| {names['staging']} | " + " | ".join(f"{t_['staging']:.2f} | {d_['staging']:.2f}" for t_, d_ in pairs)
+                 + " |")
+        L += ["", "| workload | sparsity | speedup | power TD/dense | **energy efficiency** | with staging | library "
+              "delays: power TD/dense | library delays: **energy efficiency** |", "|---|---|---|---|---|---|---|---|"]
         for r in rows:
             L.append(f"| {r['name']} | {r['sparsity']:.2f} | {r['speedup']:.3f}x | {r['power_compute']:.3f}x | "
-                     f"**{r['eff_compute']:.3f}x** | {r['eff_total']:.3f}x |")
+                     f"**{r['eff_compute']:.3f}x** | {r['eff_total']:.3f}x | {r['power_nldm']:.3f}x | "
+                     f"**{r['eff_nldm']:.3f}x** |")
     return "\n".join(L) + "\n"
 
 
@@ -1042,6 +1117,12 @@ def plot(res: dict, formats, path: Path) -> Path:
             ax.plot([r["sparsity"] for r in sw], [r["eff_unit"] for r in sw], "s--", color=color, ms=3, lw=0.8,
                     label=f"energy efficiency, {'one side (B)' if side == 'B' else 'both sides'}, unit delay")
         ax.axhline(agg["eff_unit"], color="k", ls=":", lw=1, label="digits training step, unit delay")
+        for side, color in (("B", "tab:blue"), ("both", "tab:orange")):
+            sw = [r for r in rows if r["kind"] == "sweep" and r["name"].startswith(side + " ")]
+            ax.plot([r["sparsity"] for r in sw], [r["eff_nldm"] for r in sw], "^-", color=color, ms=4, lw=1.6,
+                    alpha=0.6, label=f"energy efficiency, {'one side (B)' if side == 'B' else 'both sides'}, "
+                                     "library delays")
+        ax.axhline(agg["eff_nldm"], color="tab:red", ls="-", lw=1, label="digits training step, library delays")
         if fmt in PAPER_EFFICIENCY:
             ax.axhline(PAPER_EFFICIENCY[fmt], color="tab:green", ls="--",
                        label=f"paper {PAPER_EFFICIENCY[fmt]:.2f}x (average over its models)")

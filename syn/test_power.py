@@ -24,6 +24,7 @@ LIB = """library (tiny) {
     pin (A) { direction : input; capacitance : 0.5; }
     pin (Y) { direction : output; function : "(!A)";
       timing () { related_pin : "A"; timing_sense : negative_unate;
+        cell_rise (t2) { values ("0.5, 0.5", "0.5, 0.5"); } cell_fall (t2) { values ("1, 1", "1, 1"); }
         rise_transition (t2) { values ("0.5, 0.5", "0.5, 0.5"); }
         fall_transition (t2) { values ("0.5, 0.5", "0.5, 0.5"); } }
       internal_power () { related_pin : "A";
@@ -34,9 +35,11 @@ LIB = """library (tiny) {
     pin (B) { direction : input; capacitance : 0.25; }
     pin (Y) { direction : output; function : "(A^B)";
       timing () { related_pin : "A"; timing_sense : non_unate;
+        cell_rise (t2) { values ("0, 2", "0, 2"); } cell_fall (t2) { values ("1, 1", "1, 1"); }
         rise_transition (t2) { values ("0.5, 0.5", "0.5, 0.5"); }
         fall_transition (t2) { values ("0.5, 0.5", "0.5, 0.5"); } }
       timing () { related_pin : "B"; timing_sense : non_unate;
+        cell_rise (t2) { values ("2, 2", "2, 2"); } cell_fall (t2) { values ("2, 2", "2, 2"); }
         rise_transition (t2) { values ("0.5, 0.5", "0.5, 0.5"); }
         fall_transition (t2) { values ("0.5, 0.5", "0.5, 0.5"); } }
       internal_power () { related_pin : "A";
@@ -213,6 +216,129 @@ def test_unit_delay_run_counts_a_glitch_the_zero_delay_run_cannot_see(lib, tmp_p
         counts[timed] = [int(c[0][i]) for i in (a, n, y)], int(c[1].sum())
     assert counts[False] == ([4, 4, 0], 0)
     assert counts[True] == ([4, 4, 8], 0)      # y: 1 -> 0 -> 1 on each of the 4 changes of a
+
+
+ENGINES = ("evaluate_inertial_py", "evaluate_inertial")     # numpy (the specification), C
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request):
+    if request.param == "evaluate_inertial" and G._native() is None:
+        pytest.skip("no C compiler: evaluate_inertial falls back to evaluate_inertial_py")
+    return request.param
+
+
+@pytest.mark.parametrize("inv_ticks, xor_ticks, glitches", [(3, 2, 8), (2, 2, 8), (1, 2, 0), (2, 3, 0)])
+def test_inertial_run_swallows_a_pulse_shorter_than_the_cell_delay(lib, tmp_path, engine, inv_ticks, xor_ticks,
+                                                                   glitches):
+    """The hazard of _hazard_json with library-style delays: the XOR's inputs disagree for the
+    inverter's delay after each change of a. A pulse that long reaches y (1 -> 0 -> 1) only if
+    the XOR's own delay is no longer than it; else the XOR's inertia swallows it."""
+    a, n, y = 2, 3, 4
+    sim = G.GateSim(str(_hazard_json(tmp_path / "hz.json")), lib)
+    delay = np.zeros(sim.n)
+    delay[n], delay[y] = inv_ticks * 0.5, xor_ticks * 0.5
+    sim.set_delays(delay, 0.5)
+    sim.evaluate()
+    sim.prev[:] = sim.V
+    for cycle in range(4):
+        sim.set("a", np.array([np.uint64((cycle + 1) % 2)]))
+        last = getattr(sim, engine)(0b11)
+        assert int(sim.get("y")[0]) & 0b11 == 0b11
+        assert last == (inv_ticks + xor_ticks if glitches else inv_ticks)
+    c = sim.lane_totals([[0], [1]])
+    assert [int(c[0][i]) for i in (a, n, y)] == [4, 4, glitches]
+    assert int(c[1].sum()) == 0
+
+
+def test_net_delays_from_the_library_tables(lib, tmp_path):
+    """One delay per cell output: the mean over its arcs and over cell_rise / cell_fall, at the
+    net's load and its input's slew. The hazard netlist, input slew 0.5: the inverter 0.75; the
+    XOR's A arc rises 0 + 2 x 0.5 = 1 (its slew index) and falls 1, its B arc 2 and 2: 1.5."""
+    sim = G.GateSim(str(_hazard_json(tmp_path / "hz.json")), lib)
+    ne = P.net_energy(sim, P.re.compile("never"), "sched_b", input_slew=0.5)
+    d = P.net_delays(sim, ne)
+    assert d[3] == pytest.approx(0.75, abs=1e-12) and d[4] == pytest.approx(1.5, abs=1e-12)
+    assert d[2] == 0.0                     # a port: no cell drives it
+
+
+def test_inertial_run_settles_as_zero_delay_and_counts_the_same_without_hazards(lib, tmp_path, engine):
+    """The counter again (no reconvergent paths), with unequal delays: the same values and
+    toggles as the zero-delay run."""
+    runs = []
+    for inertial in (False, True):
+        sim = G.GateSim(str(_counter_json(tmp_path / "cnt.json")), lib)
+        if inertial:
+            sim.set_delays(np.arange(sim.n) % 3 * 0.3 + 0.1, 0.1)
+        sim.evaluate()
+        sim.prev[:] = sim.V
+        values = []
+        for _ in range(6):
+            sim.clock()
+            if inertial:
+                getattr(sim, engine)(0b111)
+            else:
+                sim.evaluate()
+                sim.count([1, 0b110])
+            values.append(sim.V.copy())
+        runs.append((values, sim.lane_totals([[0], [1, 2]]) if inertial else [c.copy() for c in sim.counts]))
+    (v0, c0), (v1, c1) = runs
+    assert all((a == b).all() for a, b in zip(v0, v1))
+    assert all((a == b).all() for a, b in zip(c0, c1))
+
+
+def _random_json(path, rng, n_in=6, n_cells=60, n_ff=4):
+    """A random netlist of INVX1 / XOR2X1 cells over earlier nets (reconvergent everywhere,
+    so full of hazards) and a few flip-flops fed back from it."""
+    nets = list(range(3, 3 + n_in + n_ff))                 # 2 = clk; inputs; flip-flop outputs
+    cells, nxt = {}, 3 + n_in + n_ff
+    for k in range(n_cells):
+        if rng.random() < 0.3:
+            cells[f"c{k}"] = {"type": "INVX1", "connections": {"A": [int(rng.choice(nets))], "Y": [nxt]}}
+        else:
+            a, b = rng.choice(nets, 2, replace=False)
+            cells[f"c{k}"] = {"type": "XOR2X1", "connections": {"A": [int(a)], "B": [int(b)], "Y": [nxt]}}
+        nets.append(nxt)
+        nxt += 1
+    for k in range(n_ff):
+        cells[f"ff{k}"] = {"type": "DFFPOSX1", "connections": {"CLK": [2], "D": [nxt - 1 - 3 * k], "Q": [3 + n_in + k]}}
+    ports = {"clk": {"direction": "input", "bits": [2]}, "a": {"direction": "input", "bits": list(range(3, 3 + n_in))},
+             "y": {"direction": "output", "bits": [nxt - 1, nxt - 2]}}
+    path.write_text(json.dumps({"modules": {"rnd": {"attributes": {"top": 1}, "ports": ports, "cells": cells}}}))
+    return path
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_inertial_step_in_c_equals_the_numpy_specification(lib, tmp_path, seed):
+    """A random hazard-rich netlist, random per-cell delays, 12 cycles of random inputs on 64
+    lanes: the C step leaves the same values, the same per-lane transition counts and returns
+    the same last-transition time as evaluate_inertial_py, cycle for cycle."""
+    if G._native() is None:
+        pytest.skip("no C compiler")
+    rng = np.random.default_rng(seed)
+    path = _random_json(tmp_path / "rnd.json", rng)
+    delays = None
+    sims = []
+    for engine in ENGINES:
+        sim = G.GateSim(str(path), lib)
+        if delays is None:
+            delays = rng.integers(1, 6, sim.n) * 0.25
+        sim.set_delays(delays, 0.25)
+        sim.evaluate()
+        sim.prev[:] = sim.V
+        sims.append((engine, sim))
+    stim = np.random.default_rng(seed + 100).integers(0, 2**63, (12, 6), dtype=np.uint64)
+    for cycle in range(12):
+        lasts = []
+        for engine, sim in sims:
+            sim.clock()
+            sim.set("a", stim[cycle])
+            lasts.append(getattr(sim, engine)(0xFFFF_FFFF_FFFF_FFF0))
+        (_, s0), (_, s1) = sims
+        assert lasts[0] == lasts[1]
+        assert (s0.V == s1.V).all()
+        assert (s0.lane_counts == s1.lane_counts).all()
+    assert sims[0][1].lane_counts.any()
 
 
 def test_energy_arithmetic(lib, tmp_path):
