@@ -1,4 +1,4 @@
-"""Cycle-based simulation of the mapped netlists (issue 21, item 5), zero delay or unit delay:
+"""Cycle-based simulation of the mapped netlists (issue 21, item 5), zero, unit or library delays:
 the cells' own Liberty functions (syn/cells.py), 64 independent lanes per run, every net's
 toggles counted per group of lanes.
 
@@ -28,6 +28,14 @@ previous cycle's settled values, until nothing changes; every transition of ever
 counted, glitches included, per lane in bit-sliced counters. It settles to the zero-delay
 values and costs about 7-20x the zero-delay run (the deep floating-point adders take up to
 257 steps per cycle).
+
+Library delays (:meth:`GateSim.evaluate_inertial`, after :meth:`GateSim.set_delays`): each op
+(one output pin of one cell) has its own delay in integer ticks and inertia: evaluated when an
+input changes, its output takes the new value one delay later unless a later evaluation
+replaces it first, so a pulse shorter than the cell's delay is swallowed. The step is in C
+(syn/gatesim_native.c, compiled once per machine into sim_build/.native/; TDASH_NATIVE=0 or
+no C compiler: :meth:`GateSim.evaluate_inertial_py`, the numpy specification it is tested
+against, about 12x slower).
 """
 
 from __future__ import annotations

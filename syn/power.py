@@ -18,9 +18,12 @@ Method (OpenSTA's 2019 snapshot reads no VCD or SAIF, so the activity is measure
    ``dense_result_cycles``) and ``err`` must stay 0, or the run fails: an energy from a
    netlist that does not compute the right thing means nothing. Toggles of every net are
    counted per workload over the cycles its lanes are busy (first beat accepted to last
-   result presented), in two runs: zero delay (settled values, no glitches: a lower bound)
-   and unit delay (one delay per cell, transport: every transition, glitches included; an
-   upper bound, since a real cell's inertia swallows pulses shorter than its delay).
+   result presented), in three runs: zero delay (settled values, no glitches: a lower bound),
+   unit delay (one delay per cell, transport: every transition, glitches included; an upper
+   bound, since a real cell's inertia swallows pulses shorter than its delay) and library
+   delays (:func:`net_delays`: each cell output's cell_rise / cell_fall at its load and input
+   slew, inertial, in TICK_NS steps; GateSim.evaluate_inertial, in C: the best estimate). The
+   tiles get no unit-delay run (numpy: 10-40 minutes a design).
 3. **Energy** from the OSU 0.18 um Liberty (syn/cells.py), as OpenSTA's report_power counts
    power, per net toggle: the driving cell's internal energy (rise_power/fall_power of its
    output pin, averaged over rise and fall and over the related input pins, at the net's load
