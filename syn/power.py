@@ -682,7 +682,7 @@ SOURCES = ("syn/power.py", "syn/gatesim.py", "syn/gatesim_native.c", "syn/cells.
            "tb/common/tensors.py", "studies/traces.py")
 CROSS_ACTIVITY = 0.1
 DESIGN_KINDS = {"pe": "tdash", "dense_pe": "dense"}
-TILE_KINDS = {"tile": "tdash", "dense_tile": "dense"}   # the 4x4 tiles: zero delay only (below)
+TILE_KINDS = {"tile": "tdash", "dense_tile": "dense"}   # the 4x4 tiles: zero and library delays (below)
 KINDS = {**DESIGN_KINDS, **TILE_KINDS}
 OWN_GROUP = {"pe": "sched_b", "dense_pe": "staging", "tile": "sched_b", "dense_tile": "staging"}  # as area's rollup
 TOPS = {"pe": "top_tdash_pe", "dense_pe": "top_dense_pe", "tile": "top_tdash_tile", "dense_tile": "top_dense_tile"}
