@@ -394,9 +394,7 @@ class GateSim:
         """add(nets, d): +1 per set lane bit of d & active to each net's per-lane transition
         count, a ripple-carry increment of bit-sliced counters (plane k = bit k of every lane's
         count), carried only where a carry is left."""
-        if getattr(self, "lane_counts", None) is None:
-            self.lane_counts = np.zeros((COUNTER_BITS, self.n), dtype=np.uint64)
-        planes = self.lane_counts
+        planes = self._lane_planes()
         act = np.uint64(active)
 
         def add(nets, d):
@@ -412,6 +410,12 @@ class GateSim:
             if nets.size:
                 raise NetlistError(f"a net toggled 2^{COUNTER_BITS} times in one lane")
         return add
+
+    def _lane_planes(self) -> np.ndarray:
+        """The bit-sliced per-lane transition counters (COUNTER_BITS x n), created at first use."""
+        if getattr(self, "lane_counts", None) is None:
+            self.lane_counts = np.zeros((COUNTER_BITS, self.n), dtype=np.uint64)
+        return self.lane_counts
 
     def _fanout_ops(self, changed: np.ndarray, mark: np.ndarray) -> np.ndarray:
         """The ops (sorted) that read any of the nets ``changed``."""
@@ -448,7 +452,8 @@ class GateSim:
             self._timed_tables()
         ops_out = self._timed[2]
         self.tick_ns = tick_ns
-        self.op_ticks = np.maximum(1, np.rint(net_delay_ns[ops_out] / tick_ns)).astype(np.int64)
+        # int32: what syn/gatesim_native.c reads, as is
+        self.op_ticks = np.maximum(1, np.rint(net_delay_ns[ops_out] / tick_ns)).astype(np.int32)
 
     def _native_tables(self):
         """The arrays syn/gatesim_native.c reads: per op its input count and truth table (bit m =
@@ -478,16 +483,14 @@ class GateSim:
             raise NetlistError("evaluate_inertial needs set_delays() first")
         if not hasattr(self, "_native"):
             self._native_tables()
-        if getattr(self, "lane_counts", None) is None:
-            self.lane_counts = np.zeros((COUNTER_BITS, self.n), dtype=np.uint64)
+        planes = self._lane_planes()
         ops_out, nin, ins, tt, fan_ptr, fan_ops = self._native
-        ticks = np.ascontiguousarray(self.op_ticks, dtype=np.int32)
         ptr = ctypes.c_void_p
         r = lib.gatesim_inertial(ctypes.c_int64(self.n), ctypes.c_int64(len(ops_out)), ptr(ops_out.ctypes.data),
-                                 ptr(ticks.ctypes.data), ptr(nin.ctypes.data), ptr(ins.ctypes.data),
+                                 ptr(self.op_ticks.ctypes.data), ptr(nin.ctypes.data), ptr(ins.ctypes.data),
                                  ctypes.c_int32(ins.shape[1]), ptr(tt.ctypes.data), ptr(fan_ptr.ctypes.data),
                                  ptr(fan_ops.ctypes.data), ptr(self.V.ctypes.data), ptr(self.prev.ctypes.data),
-                                 ptr(self.lane_counts.ctypes.data), ctypes.c_int32(COUNTER_BITS),
+                                 ptr(planes.ctypes.data), ctypes.c_int32(COUNTER_BITS),
                                  ctypes.c_uint64(active))
         if r == -1:
             raise NetlistError(f"a net toggled 2^{COUNTER_BITS} times in one lane")
@@ -531,7 +534,7 @@ class GateSim:
                     pend_t[ops[quiet]] = -1
                     go = ops[~quiet]
                     if go.size:
-                        due = t + self.op_ticks[go]
+                        due = t + self.op_ticks[go].astype(np.int64)
                         pend_t[go], pend_v[go] = due, new[~quiet]
                         for d in np.unique(due).tolist():
                             if d not in buckets:

@@ -481,6 +481,15 @@ class NetEnergy:
     load: np.ndarray = None  # (n,) the pin capacitance each net drives (pF)
 
 
+def cells_by_output(sim: G.GateSim) -> dict:
+    """(cell type, output pin) -> the indices of the cells of that type, to vectorise per pin."""
+    out: dict = {}
+    for k, (_, typ, _) in enumerate(sim.cells):
+        for p in sim.lib[typ].outputs:
+            out.setdefault((typ, p), []).append(k)
+    return out
+
+
 def net_energy(sim: G.GateSim, a_side, own: str, input_slew: float = INPUT_SLEW_NS) -> NetEnergy:
     lib, v = sim.lib, sim.units["voltage"]
     n = sim.n
@@ -493,10 +502,7 @@ def net_energy(sim: G.GateSim, a_side, own: str, input_slew: float = INPUT_SLEW_
             if pin.direction == "input":
                 cap[nt] += pin.capacitance
                 load_pins.append((k, p, nt))
-    per_cell_pin = {}          # (typ, output pin) -> cell indices, to vectorise
-    for k, (_, typ, conn) in enumerate(sim.cells):
-        for p in lib[typ].outputs:
-            per_cell_pin.setdefault((typ, p), []).append(k)
+    per_cell_pin = cells_by_output(sim)
 
     def out_slews(typ, p, ks, slew_r, slew_f):
         """(rise, fall) output slews of cells ``ks``: per transition the worst over the timing
@@ -592,13 +598,9 @@ def net_delays(sim: G.GateSim, ne: NetEnergy) -> np.ndarray:
     inertial model with a delay per arc and transition would need events per lane."""
     lib = sim.lib
     out = np.zeros(sim.n)
-    per = {}
-    for k, (_, typ, conn) in enumerate(sim.cells):
+    for (typ, p), ks in cells_by_output(sim).items():
         if lib[typ].ff:
             continue
-        for p in lib[typ].outputs:
-            per.setdefault((typ, p), []).append(k)
-    for (typ, p), ks in per.items():
         arcs = lib[typ].pins[p].delay
         if not arcs:
             raise PowerError(f"{typ}.{p}: no cell_rise / cell_fall in the library")
@@ -750,8 +752,8 @@ def run_design(fmt: str, design: str, area_fmt: dict, lib: Path, period_ns: floa
         t_unit = time.monotonic()
         res_unit = simulate(sim, KINDS[design], fmt, wls, delay="unit")
         t_unit = time.monotonic() - t_unit
-    progress(f"{fmt} {design}: {'unit' if not tile else 'zero'} delay done ({t_unit if not tile else t_zero:.0f} s); "
-             "library delays, inertial")
+    done, secs = ("zero", t_zero) if tile else ("unit", t_unit)
+    progress(f"{fmt} {design}: {done} delay done ({secs:.0f} s); library delays, inertial")
     sim.set_delays(net_delays(sim, ne), TICK_NS)
     t_nldm = time.monotonic()
     res_nldm = simulate(sim, KINDS[design], fmt, wls, delay="nldm", tile=tile)
@@ -928,7 +930,8 @@ def markdown(res: dict, formats, plot_link: str | None, lib_label: str, period_n
          "designs have mostly in multipliers and adders, i.e. in the MAC both PEs share. *Library delays* give "
          "each cell its own delay and inertia, which swallows the hazards shorter than a cell's delay and keeps "
          "the longer ones: the best estimate of the three (no wires, one delay per output rather than per arc "
-         "and transition). The paper's figures come from layout-level activity. "
+         "and transition). The paper captured its activity with ModelSim for Innovus (§4.1) and does not say "
+         "whether with delays. "
          f"{period_note} Energy efficiency = E(dense PE) / E(TensorDash PE) on the same jobs; "
          "power ratio = average power TensorDash / dense at one clock. *Compute* = Table 3's scope (MAC, "
          "schedulers and B-side muxes, A-side muxes); *with staging* adds the staging buffers, which the paper "
