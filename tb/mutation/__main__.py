@@ -55,7 +55,6 @@ BUILD_ARGS = ["-Wno-fatal", "-Wno-lint", "-Wno-style"]   # lint ran before; muta
 # Mutant models are compiled without C++ optimisation: the quick runs are short, the builds
 # are what a static mutant costs.
 MAKE_OPT = "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0"
-MIN_STATIC_BENCHES = 4   # builds of a static mutant at least (when its file has as many)
 LINT_ARGS = ["--lint-only", "-Wall"]
 
 
@@ -413,17 +412,23 @@ def replay_benches(by: str | None, every: list[BN.Bench], planned: list[BN.Bench
 
 
 def static_benches(benches: list[BN.Bench]) -> list[BN.Bench]:
-    """The configurations a static mutant builds and runs on (a build each), in order: the
-    first of every block that compiles the file, cheapest block first; then, greedily (most new
-    first, cheapest among equals), configurations until every parameter value of every block is
-    built once (an absent parameter counts as its default); then other sets of the cheapest
-    block, spread, up to MIN_STATIC_BENCHES in all.
+    """Every configuration that compiles the file, in the order a static mutant is built and run
+    on them (it stops at the first that kills it): the first of every block, cheapest block
+    first; then, greedily (most new first, cheapest among equals), configurations until every
+    parameter value of every block is built once (an absent parameter counts as its default);
+    then all the others, spread.
+    Every configuration, because a static mutant survives only if the regression, which runs
+    them all, would let it through: an edit of the option table's ORDER 1, DEPTH 3 entries
+    elaborates differently only where both values meet, and 33 of tdash_options.vh's mutants
+    survived while the builds stopped once every value had been built (DEPTH 3 and ORDER 1,
+    each, but never the two together). The identity check keeps it affordable: a configuration
+    where the mutant's netlist is the original's is elaborated (5-14 s), not built.
     Every block comes before a second set of one block: a queue or scheduler constant that only
-    a write-back PE (WB_W > 0) or a tile elaborates is otherwise judged by dense PEs alone (37 of
+    a write-back PE (WB_W > 0) or a tile elaborates is otherwise judged by dense PEs first (37 of
     tdash_stage_queue.v's 41 survivors once were static mutants the regression's PE bench kills).
-    Every value is built because an elaboration-time edit may change only one branch: the FP
-    exponent slice of tdash_nonzero.v (#1091, #1092) exists only at OP_TYPE 1 and 2, which four
-    INT builds never elaborate; a queue remainder slice (#2005) differs only at N = 4 and 8."""
+    Every value comes early because an elaboration-time edit may change only one branch: the FP
+    exponent slice of tdash_nonzero.v (#1091, #1092) exists only at OP_TYPE 1 and 2; a queue
+    remainder slice (#2005) differs only at N = 4 and 8."""
     first: dict[str, BN.Bench] = {}
     for bench in benches:
         first.setdefault(bench.block, bench)
@@ -443,8 +448,7 @@ def static_benches(benches: list[BN.Bench]) -> list[BN.Bench]:
         chosen.append(best)
         covered |= pairs(best)
         left.remove(best)
-    rest = spread([b for b in left if b.block == benches[0].block], chosen)
-    return chosen + rest[:max(0, MIN_STATIC_BENCHES - len(chosen))]
+    return chosen + spread(left, chosen)
 
 
 def _block_param_names(benches: list[BN.Bench], block: str) -> set[str]:

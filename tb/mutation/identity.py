@@ -51,8 +51,7 @@ def netlist_script(top: str, params: dict, d: Path, sources: list[str], out: Pat
                       "opt_clean -purge", "rename -enumerate", f"write_verilog -noattr {out}"]) + "\n"
 
 
-def elaborate(top: str, params: dict, tree: Path, sources: list[str], d: Path, name: str = "netlist",
-              exe: str | None = None) -> str | None:
+def elaborate(top: str, params: dict, tree: Path, sources: list[str], d: Path, name: str = "netlist") -> str | None:
     """The netlist text of ``top`` at ``params`` from the sources under ``tree`` (paths made
     relative to it), or None if Yosys fails or runs past TIMEOUT_S. Scratch files go to ``d``."""
     d.mkdir(parents=True, exist_ok=True)
@@ -60,7 +59,7 @@ def elaborate(top: str, params: dict, tree: Path, sources: list[str], d: Path, n
     out.unlink(missing_ok=True)
     (d / f"{name}.ys").write_text(netlist_script(top, params, tree, sources, out))
     try:
-        r = subprocess.run([exe or yosys(), "-q", "-l", str(d / f"{name}.log"), "-s", str(d / f"{name}.ys")],
+        r = subprocess.run([yosys(), "-q", "-l", str(d / f"{name}.log"), "-s", str(d / f"{name}.ys")],
                            capture_output=True, text=True, timeout=TIMEOUT_S)
     except subprocess.TimeoutExpired:
         (d / f"{name}.timeout").write_text(f"Yosys ran past {TIMEOUT_S} s\n")
