@@ -18,12 +18,6 @@ from tb.mutation import store as ST
 from tb.mutation.__main__ import main, rtl_files
 
 GUARD_SAMPLE = 8
-# The freshness gate: make test fails, naming the files, when an rtl/ file's baseline entry is
-# stale (the file, its benches or the mutation tool changed since its campaign). Off until
-# every rtl/ file has been measured on the current tree: until then `make mutate-status` and
-# the skip message of test_mutation_baseline_fresh list the stale files. Turn it on in the
-# change that makes the last file fresh; never turn it off to make a change pass.
-ENFORCE_FRESHNESS = False
 
 
 def test_every_mutant_changes_its_file_and_ids_are_unique():
@@ -378,12 +372,13 @@ def test_an_edit_of_an_rtl_file_makes_its_baseline_entry_stale():
 
 
 def test_mutation_baseline_fresh():
+    """The freshness gate: make test fails, naming the files, when an rtl/ file's baseline entry
+    is stale (the file, its benches or the mutation tool changed since its campaign). Enforced
+    since every rtl/ file was first measured on one tree (issue 20)."""
     stale = ST.stale_files(ST.load_baseline(), rtl_files())
     msg = (f"{len(stale)} rtl/ files have a stale mutation baseline (re-run their campaign: make mutate "
            f"FILES=\"...\" then commit tb/mutation/baseline.json): "
            + "; ".join(f"{f}: {why}" for f, why in sorted(stale.items())))
-    if stale and not ENFORCE_FRESHNESS:
-        pytest.skip("freshness gate not enforced yet (ENFORCE_FRESHNESS): " + msg)
     assert not stale, msg
 
 
@@ -393,8 +388,7 @@ def test_mutation_guard():
         pytest.skip("no rtl/ file has a fresh mutation baseline entry to sample (make mutate-status): "
                     + ", ".join(sorted(stale)))
     seed = int(os.environ.get("SEED") or secrets.randbelow(2**31))
-    rc = main(["--sample", str(GUARD_SAMPLE), "--jobs", "1", "--seed", str(seed)]
-              + (["--require-fresh"] if ENFORCE_FRESHNESS else []))
+    rc = main(["--sample", str(GUARD_SAMPLE), "--jobs", "1", "--seed", str(seed), "--require-fresh"])
     assert rc == 0, (f"a sampled mutant survived the quick regression, or a baseline is stale (replay: "
                      f"python -m tb.mutation --sample {GUARD_SAMPLE} --jobs 1 --seed {seed})")
 
