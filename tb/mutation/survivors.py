@@ -12,6 +12,8 @@ someone explains it), and lists reasons whose mutant no longer survives (remove 
 Not a judge (store.TOOL_FILES): editing it stales no campaign result.
 """
 
+from tb.mutation.equivalent import _MIN_TIE
+
 _RESET_ONLY = ("after reset the register is written before anything reads it, so its reset value is "
                "never observable at the ports; the RTL resets it anyway so that every state is "
                "defined (DEVELOPERS.md). Equivalent; unproven: Yosys' equivalence flow pairs registers "
@@ -69,4 +71,23 @@ SURVIVORS: dict[str, str] = {
     "tdash_scheduler_iter.v:144:31:const:1'b1": _ITER_RESET + ".",
     "tdash_scheduler_iter.v:145:26:rstdrop:valid_reg <= valid_reg": _ITER_RESET + ".",
     "tdash_scheduler_iter.v:145:29:const:1'b1": _ITER_RESET + ".",
+    "tdash_stage_queue.v:112:55:op:<=": (
+        "tdash_stage_queue.v: push_hit for j <= push_rows also writes the bank one row past the "
+        "beat. That entry is free: a beat is taken only while count <= 2*DEPTH (ROOM), so the "
+        "entry is at most count + push_rows <= CAP - 1 and lies past the new tail; only the "
+        "count present rows are ever read (win_present, bank_last through the window), and the "
+        "next push writes that entry first (its j = 0). Equivalent by argument; unproven (the "
+        "storage differs in a row nothing reads, which name-paired equivalence rejects)."),
+    "tdash_stage_queue.v:132:35:const:17": (
+        "tdash_stage_queue.v: the payload slice width CH 16 -> 17: the same payload bits, cut "
+        "into slices of another width, each slice written and read with the same enables. "
+        "Equivalent by argument; unproven (the netlist differs everywhere, so identity cannot "
+        "show it, and the queue's state at every PE width is past the miter)."),
+    "tdash_stage_queue.v:132:35:const:15": (
+        "tdash_stage_queue.v: the payload slice width CH 16 -> 15: the same payload bits, cut "
+        "into slices of another width, each slice written and read with the same enables. "
+        "Equivalent by argument; unproven (as CH 16 -> 17)."),
+    "tdash_tile.v:176:36:op:<=": (
+        "tdash_tile.v: the rows' minimum AS with `<=` for `<`: " + _MIN_TIE + ". Equivalent by "
+        "argument; unproven at the tile (its miter is the whole tile)."),
 }
