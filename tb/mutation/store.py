@@ -117,12 +117,18 @@ def bench_rows(rtl_file: str) -> str:
         sort_keys=True, default=list)
 
 
-def judge_key(rtl_file: str, text: bytes | None = None) -> str:
-    """The key of rtl_file (with `text` in place of its content: what an edit would make it)."""
+def judge_key(rtl_file: str, text: bytes | None = None, judge_texts: dict[Path, bytes] | None = None) -> str:
+    """The key of rtl_file (with `text` in place of its content: what an edit would make it;
+    with judge_texts, those judges' texts in place of theirs: what the key was before an edit)."""
     h = hashlib.sha256()
     h.update(b"bench table\0" + hashlib.sha256(bench_rows(rtl_file).encode()).hexdigest().encode() + b"\0")
     for p in [RTL / rtl_file] + judges(rtl_file):
-        digest = hashlib.sha256(text).hexdigest() if text is not None and p == RTL / rtl_file else _digest(p)
+        if text is not None and p == RTL / rtl_file:
+            digest = hashlib.sha256(text).hexdigest()
+        elif judge_texts and p in judge_texts:
+            digest = hashlib.sha256(judge_texts[p]).hexdigest()
+        else:
+            digest = _digest(p)
         h.update(str(p.relative_to(ROOT)).encode() + b"\0" + digest.encode() + b"\0")
     return h.hexdigest()
 

@@ -295,6 +295,46 @@ def test_yosys_lint_kills_the_lane_rotation_verilator_wraps(tmp_path):
         assert clean or "select out of bounds on signal `\\o'" in msg, msg
 
 
+SP_ANY = """module sp_or #(parameter N = 4, parameter COLS = 2) (
+  input wire [COLS*N-1:0] sp_a, output reg [N-1:0] sp_any);
+  integer q;
+  always @* begin
+    sp_any = {N{1'b0}};
+    for (q = 0; q < COLS; q = q + 1) sp_any = sp_any | sp_a[q*N%s +: N];
+  end
+endmodule
+"""
+
+
+@pytest.mark.parametrize("edit", ["", " + N", " - N"], ids=["original", "past_the_top", "below_bit_0"])
+def test_yosys_lint_refuses_a_part_select_out_of_range_either_way(tmp_path, edit):
+    """tdash_tile.v's sp_any loop with its column index one off either way (mutants #2186 and
+    #2187): Yosys words the two warnings differently ("Range select [11:8] out of bounds",
+    "Range [-1:-4] select out of bounds"), and make lint must fail on both; the original
+    loop is clean."""
+    from tb.lint import yosys_lint
+    (tmp_path / "sp_or.v").write_text(SP_ANY % edit)
+    ok, msg = yosys_lint(tmp_path)
+    assert ok == (not edit), msg
+    assert not edit or ("out of bounds on signal `\\sp_a'" in msg and "select" in msg), msg
+
+
+def test_relint_derives_verdicts_only_for_a_widened_lint_pattern():
+    """tb/mutation/relint.py re-keys the baseline without a campaign only when tb/lint.py
+    changed in nothing but a FATAL pattern that matches a superset of lines (a substring of
+    the old one): a narrowed pattern, a regex, or any other code change is refused."""
+    from tb.mutation.relint import Refused, check_lint_widened
+    old = 'FATAL = "select out of bounds"\n\ndef f(x):\n    """Doc."""\n    return x + 1\n'
+    widened = '# why\nFATAL = "out of bounds"\n\ndef f(x):\n    """Reworded."""\n    return x + 1\n'
+    assert check_lint_widened(old, widened) == ("select out of bounds", "out of bounds")
+    for bad in (old.replace("select out of bounds", "range select out of bounds"),   # narrowed
+                old.replace("select out of bounds", "out of bound.")):              # a regex
+        with pytest.raises(Refused):
+            check_lint_widened(old, bad)
+    with pytest.raises(Refused):
+        check_lint_widened(old, widened.replace("x + 1", "x + 2"))                   # other code
+
+
 def test_static_mutants_build_every_block_first_then_every_parameter_value_then_the_rest():
     """A static mutant is judged on every configuration that compiles its file (the regression
     runs them all: tdash_options.vh's ORDER 1 entries at DEPTH 3 elaborate differently only
