@@ -55,11 +55,15 @@ class Refused(Exception):
     pass
 
 
+def _is_fatal(node: ast.AST) -> bool:
+    """Is this the `FATAL = ...` assignment?"""
+    return isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["FATAL"]
+
+
 def _fatal_of(tree: ast.Module) -> str:
     for node in tree.body:
-        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["FATAL"]:
-            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-                return node.value.value
+        if _is_fatal(node) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            return node.value.value
     raise Refused("tb/lint.py has no FATAL = '<pattern>' assignment")
 
 
@@ -67,7 +71,7 @@ def _without_fatal(tree: ast.Module) -> str:
     """The module's syntax tree with FATAL's value and every docstring blanked (comments are
     not in it at all): what must be equal for the lint to be unchanged but for FATAL."""
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["FATAL"]:
+        if _is_fatal(node):
             node.value = ast.Constant("")
         if (isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
                 and ast.get_docstring(node) is not None):
@@ -110,6 +114,7 @@ def relint(since: str, dry_run: bool = False) -> int:
         status, by = dict(e["status"]), dict(e.get("by", {}))
         reach = [m for m in mutants if status[m.key] == "survived"
                  or (status[m.key] == "equivalent" and m.key not in EQUIVALENT)]
+        killed_now = 0
         for m in reach:
             with tempfile.TemporaryDirectory() as d:
                 rtl = write_tree(Path(d) / "rtl", {f: S.static_mutant(all_sites[f], m)})
@@ -117,8 +122,9 @@ def relint(since: str, dry_run: bool = False) -> int:
             if not clean:
                 changed.append((m, status[m.key], msg))
                 status[m.key], by[m.key] = "killed", "yosys lint"
-        print(f"  {f}: {len(reach)} of {len(mutants)} mutants reach the Yosys lint; "
-              f"{sum(1 for c in changed if c[0].file == f)} now killed by it", flush=True)
+                killed_now += 1
+        print(f"  {f}: {len(reach)} of {len(mutants)} mutants reach the Yosys lint; {killed_now} now killed by it",
+              flush=True)
         entries[f] = {"key": ST.judge_key(f), "seed": e["seed"], "mutants": e["mutants"],
                       "status": {m.key: status[m.key] for m in mutants},
                       "by": {m.key: by[m.key] for m in mutants if status[m.key] == "killed" and m.key in by}}
