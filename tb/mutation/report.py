@@ -227,23 +227,48 @@ def guard_pool(all_sites, files: list[str]) -> tuple[dict[str, list[S.Mutant]], 
 GUARD_FILES = 3   # files one guard run samples from (a fresh build of each bench is minutes)
 
 
+def replay_build(m: S.Mutant, by: dict[str, str]):
+    """The simulation build that replaying ``m`` on its recorded killer costs: run-time mutants
+    of a file killed on the same configuration share one (the metamutant), a static mutant has
+    its own, and a lint, a refusal or an accept builds nothing (None). A mutant with no recorded
+    killer runs every configuration in order: a build of its own."""
+    how = by.get(m.key)
+    if how is None:
+        return ("every configuration", m.id)
+    if not how.startswith("sim "):
+        return None
+    return (how, m.id if m.static else None)
+
+
 def pick_guard(all_sites, files: list[str], k: int, pick_seed: int) -> tuple[list[S.Mutant], dict, dict]:
     """K mutants for the make test guard: GUARD_FILES files with a fresh baseline entry, drawn at
     random, and killed mutants of theirs drawn in turn, so that over successive runs every
-    rtl/ file, FP units included, is guarded, while one run builds few benches."""
+    rtl/ file, FP units included, is guarded, while one run builds few benches.
+
+    A file's first mutant is drawn uniformly from its killed ones (every killed mutant is a
+    file's first pick as often as any other); its next ones come from the same replay build
+    (:func:`replay_build`) while that build has any left, and only then from a new uniform
+    draw. So a run usually builds one configuration per file at most, where drawing each mutant
+    independently built up to one per mutant (README, "Regression cost", has the counts)."""
     pool, stale, seeds = guard_pool(all_sites, files)
+    by = {f: e.get("by", {}) for f, e in ST.load_baseline()["files"].items()}
     rnd = random.Random(pick_seed)
     order = sorted(pool)
     rnd.shuffle(order)
     order = order[:GUARD_FILES]
-    picked = []
+    picked: list[S.Mutant] = []
+    current: dict[str, object] = {}     # a file's replay build, from its first pick on
     while order and len(picked) < k:
         progress = False
         for f in order:
             left = [m for m in pool[f] if m not in picked]
-            if left and len(picked) < k:
-                picked.append(rnd.choice(left))
-                progress = True
+            if not left or len(picked) >= k:
+                continue
+            same = [m for m in left if f in current and replay_build(m, by[f]) == current[f]]
+            m = rnd.choice(same or left)
+            current[f] = replay_build(m, by[f])
+            picked.append(m)
+            progress = True
         if not progress:
             break
     return picked, stale, seeds

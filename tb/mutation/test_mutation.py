@@ -433,6 +433,26 @@ def test_mutation_guard():
                      f"python -m tb.mutation --sample {GUARD_SAMPLE} --jobs 1 --seed {seed})")
 
 
+def test_guard_picks_stay_on_one_replay_build_while_it_has_mutants():
+    """Each file's next pick shares its previous pick's replay build whenever an unpicked killed
+    mutant of the file does (the build-count cap of report.pick_guard); checked on 8 draws."""
+    all_sites, files = _sites()
+    pool, _, _ = RP.guard_pool(all_sites, files)
+    if not pool:
+        pytest.skip("no fresh baseline entry")
+    by = {f: e.get("by", {}) for f, e in ST.load_baseline()["files"].items()}
+    for seed in range(8):
+        picked = RP.pick_guard(all_sites, files, GUARD_SAMPLE, seed)[0]
+        assert len(picked) == len({m.id for m in picked}) == min(GUARD_SAMPLE, sum(len(pool[f]) for f in {m.file for m in picked}))
+        for f in {m.file for m in picked}:
+            mine = [m for m in picked if m.file == f]
+            for prev, nxt in zip(mine, mine[1:]):
+                build = RP.replay_build(prev, by[f])
+                left = [m for m in pool[f] if m not in picked[:picked.index(nxt)] and RP.replay_build(m, by[f]) == build]
+                if left:
+                    assert RP.replay_build(nxt, by[f]) == build, f"seed {seed}: {nxt.describe()} left {prev.describe()}'s build"
+
+
 def _sites():
     from tb.mutation.__main__ import discover
     all_sites, _ = discover(rtl_files())
