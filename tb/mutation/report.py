@@ -227,6 +227,11 @@ def guard_pool(all_sites, files: list[str]) -> tuple[dict[str, list[S.Mutant]], 
 GUARD_FILES = 3   # files one guard run samples from (a fresh build of each bench is minutes)
 
 
+def killers() -> dict[str, dict[str, str]]:
+    """Per file, the judge its baseline entry records as having killed each mutant (by key)."""
+    return {f: e.get("by", {}) for f, e in ST.load_baseline()["files"].items()}
+
+
 def replay_build(m: S.Mutant, by: dict[str, str]):
     """The simulation build that replaying ``m`` on its recorded killer costs: run-time mutants
     of a file killed on the same configuration share one (the metamutant), a static mutant has
@@ -251,7 +256,7 @@ def pick_guard(all_sites, files: list[str], k: int, pick_seed: int) -> tuple[lis
     draw. So a run usually builds one configuration per file at most, where drawing each mutant
     independently built up to one per mutant (README, "Regression cost", has the counts)."""
     pool, stale, seeds = guard_pool(all_sites, files)
-    by = {f: e.get("by", {}) for f, e in ST.load_baseline()["files"].items()}
+    by = killers()
     rnd = random.Random(pick_seed)
     order = sorted(pool)
     rnd.shuffle(order)
@@ -264,7 +269,7 @@ def pick_guard(all_sites, files: list[str], k: int, pick_seed: int) -> tuple[lis
             left = [m for m in pool[f] if m not in picked]
             if not left or len(picked) >= k:
                 continue
-            same = [m for m in left if f in current and replay_build(m, by[f]) == current[f]]
+            same = [m for m in left if replay_build(m, by[f]) == current[f]] if f in current else []
             m = rnd.choice(same or left)
             current[f] = replay_build(m, by[f])
             picked.append(m)
@@ -300,8 +305,8 @@ def guard(campaign_cls, all_sites, files: list[str], args) -> int:
           f"{sorted(by_seed)} (replay: python -m tb.mutation --sample {args.sample} --seed {pick_seed})", flush=True)
     results = {}
     work = campaign_cls.WORK / "guard"   # its own builds: make test may run beside a make mutate
-    base = ST.load_baseline()["files"]
-    replay = {m.id: base[m.file].get("by", {}).get(m.key) for m in picked}
+    by = killers()
+    replay = {m.id: by[m.file].get(m.key) for m in picked}
     for m in picked:
         print(f"  {m.describe()}: killed by {replay[m.id] or '(not recorded: every configuration in order)'}")
     for s, ms in sorted(by_seed.items()):

@@ -440,7 +440,7 @@ def test_guard_picks_stay_on_one_replay_build_while_it_has_mutants():
     pool, _, _ = RP.guard_pool(all_sites, files)
     if not pool:
         pytest.skip("no fresh baseline entry")
-    by = {f: e.get("by", {}) for f, e in ST.load_baseline()["files"].items()}
+    by = RP.killers()
     for seed in range(8):
         picked = RP.pick_guard(all_sites, files, GUARD_SAMPLE, seed)[0]
         assert len(picked) == len({m.id for m in picked}) == min(GUARD_SAMPLE, sum(len(pool[f]) for f in {m.file for m in picked}))
