@@ -256,7 +256,13 @@ def pick_guard(all_sites, files: list[str], k: int, pick_seed: int) -> tuple[lis
     draw. So a run usually builds one configuration per file at most, where drawing each mutant
     independently built up to one per mutant (README, "Regression cost", has the counts)."""
     pool, stale, seeds = guard_pool(all_sites, files)
-    by = killers()
+    return draw_guard(pool, killers(), k, pick_seed), stale, seeds
+
+
+def draw_guard(pool: dict[str, list[S.Mutant]], by: dict[str, dict[str, str]], k: int,
+               pick_seed: int) -> list[S.Mutant]:
+    """:func:`pick_guard`'s draw from a :func:`guard_pool` with the files' :func:`killers`
+    (apart, so a test can check many draws on one pool: the pool costs a judge key per file)."""
     rnd = random.Random(pick_seed)
     order = sorted(pool)
     rnd.shuffle(order)
@@ -276,7 +282,7 @@ def pick_guard(all_sites, files: list[str], k: int, pick_seed: int) -> tuple[lis
             progress = True
         if not progress:
             break
-    return picked, stale, seeds
+    return picked
 
 
 def guard(campaign_cls, all_sites, files: list[str], args) -> int:

@@ -435,14 +435,15 @@ def test_mutation_guard():
 
 def test_guard_picks_stay_on_one_replay_build_while_it_has_mutants():
     """Each file's next pick shares its previous pick's replay build whenever an unpicked killed
-    mutant of the file does (the build-count cap of report.pick_guard); checked on 8 draws."""
+    mutant of the file does (the build-count cap of report.pick_guard); checked on 100 draws
+    from one pool."""
     all_sites, files = _sites()
     pool, _, _ = RP.guard_pool(all_sites, files)
     if not pool:
         pytest.skip("no fresh baseline entry")
     by = RP.killers()
-    for seed in range(8):
-        picked = RP.pick_guard(all_sites, files, GUARD_SAMPLE, seed)[0]
+    for seed in range(100):
+        picked = RP.draw_guard(pool, by, GUARD_SAMPLE, seed)
         assert len(picked) == len({m.id for m in picked}) == min(GUARD_SAMPLE, sum(len(pool[f]) for f in {m.file for m in picked}))
         for f in {m.file for m in picked}:
             mine = [m for m in picked if m.file == f]
